@@ -1,0 +1,122 @@
+"""Reading letters from disk (.txt, .md, .pdf); one bad file never stops the others."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.cleaning import lexicon_of
+from corpus.models import Document
+from corpus.parsing import parse_letter
+from qa.errors import CorpusError, DocumentError, MissingExtraError
+
+SUFFIXES = (".txt", ".md", ".pdf")
+MAX_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...] = ()
+
+    def get(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.doc_id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when any document's cleaned text changes: a stale index is detected by it."""
+        digest = hashlib.sha256()
+        for doc in sorted(self.documents, key=lambda d: d.doc_id):
+            digest.update(doc.doc_id.encode() + b"\0" + doc.text.encode() + b"\0")
+        return digest.hexdigest()[:16]
+
+
+def bundled_corpus_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """The text of a letter, and a warning if it needed care. Raises DocumentError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BYTES:
+        raise DocumentError(str(path), f"is too large ({len(data):,} bytes; at most {MAX_BYTES:,})")
+    if path.suffix.lower() == ".pdf":
+        return _pdf_text(path, data), None
+    if not data.strip():
+        raise DocumentError(str(path), "is empty")
+    if b"\0" in data[:8192]:
+        raise DocumentError(str(path), "looks like a binary file, not text")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        control = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
+        if control > len(text) / 100:
+            raise DocumentError(str(path), "looks like a binary file, not text") from None
+        return text, "not UTF-8; read as Windows-1252 (cp1252)"
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as exc:
+        raise MissingExtraError("pypdf", "pdf") from exc
+    import io
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise DocumentError(str(path), f"is not a readable PDF ({exc})") from exc
+    if not text.strip():
+        raise DocumentError(str(path), "is a PDF without extractable text (scanned?)")
+    return text
+
+
+def load_corpus(folder: str | Path | None = None) -> Corpus:
+    """Parse every letter in folder (default: the bundled five). Raises CorpusError if none is usable."""
+    root = Path(folder) if folder is not None else bundled_corpus_dir()
+    if not root.exists():
+        raise CorpusError(f"folder not found: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"not a folder: {root}")
+    paths = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if not paths:
+        raise CorpusError(f"no letters (.txt, .md, .pdf) in {root}")
+    texts: dict[Path, str] = {}
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            text, warning = read_text(path)
+        except (DocumentError, MissingExtraError) as exc:
+            problems.append(Problem(str(path), str(exc)))
+            continue
+        if warning:
+            problems.append(Problem(str(path), warning))
+        texts[path] = text
+    lexicon = lexicon_of(list(texts.values()))
+    documents = []
+    for path, text in texts.items():
+        doc = parse_letter(text, path.stem, lexicon, source_path=str(path))
+        if not doc.passages:
+            problems.append(Problem(str(path), "has no readable sentences; skipped"))
+            continue
+        documents.append(doc)
+    if not documents:
+        details = "; ".join(p.message for p in problems)
+        raise CorpusError(f"no usable letters in {root}: {details}")
+    return Corpus(tuple(documents), tuple(problems))
