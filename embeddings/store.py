@@ -1,0 +1,204 @@
+"""The index on disk: FAISS vectors, passages as JSONL, BM25 arrays, and a manifest that guards them.
+
+A build writes into a sibling temporary folder and renames it into place, so a crash never leaves a
+half-written index where a reader would use it. Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from corpus import Corpus, Passage
+from embeddings.encoders import Encoder
+from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
+from qa.errors import IndexError_, MissingExtraError
+
+FORMAT_VERSION = 1
+HNSW_THRESHOLD = 20_000  # above this many passages exact search stops being cheap
+FILES = ("passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json")
+
+
+@dataclass(frozen=True)
+class IndexedPassage:
+    """A passage with the letter-level facts retrieval filters and citations need."""
+
+    passage: Passage
+    title: str
+    letter_date: date | None
+    meeting_dates: tuple[date, ...]
+
+    @property
+    def index_text(self) -> str:
+        # Title and heading travel with the text: "oktober 2020" or "Irak" in a question finds them.
+        return f"{self.title}. {self.passage.heading}. {self.passage.text}"
+
+
+@dataclass
+class Index:
+    folder: Path
+    manifest: dict
+    passages: list[IndexedPassage]
+    vectors: object  # a faiss.Index
+    bm25: BM25Index
+
+
+def faiss_module():
+    try:
+        import faiss
+    except ImportError as exc:
+        raise MissingExtraError("faiss-cpu", "all") from exc
+    return faiss
+
+
+def indexed_passages(corpus: Corpus) -> list[IndexedPassage]:
+    return [
+        IndexedPassage(p, doc.title, doc.letter_date, doc.meeting_dates) for doc in corpus.documents for p in doc.passages
+    ]
+
+
+def _vector_index(vectors: np.ndarray):
+    faiss = faiss_module()
+    n, dim = vectors.shape
+    if n > HNSW_THRESHOLD:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(dim)
+    index.add(vectors)
+    return index
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _passage_record(item: IndexedPassage) -> dict:
+    p = item.passage
+    return {
+        "doc_id": p.doc_id, "passage_id": p.passage_id, "section_id": p.section_id, "heading": p.heading,
+        "text": p.text, "start": p.start, "end": p.end, "title": item.title,
+        "letter_date": item.letter_date.isoformat() if item.letter_date else None,
+        "meeting_dates": [d.isoformat() for d in item.meeting_dates],
+    }  # fmt: skip
+
+
+def _from_record(r: dict) -> IndexedPassage:
+    passage = Passage(r["doc_id"], r["passage_id"], r["section_id"], r["heading"], r["text"], r["start"], r["end"])
+    letter_date = date.fromisoformat(r["letter_date"]) if r["letter_date"] else None
+    return IndexedPassage(passage, r["title"], letter_date, tuple(date.fromisoformat(d) for d in r["meeting_dates"]))
+
+
+def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool = True) -> Index:
+    """Encode every passage and write the index to folder atomically (replacing what was there)."""
+    faiss = faiss_module()
+    started = time.perf_counter()
+    items = indexed_passages(corpus)
+    texts = [item.index_text for item in items]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), desc=f"Embedding passages ({encoder.name})", unit="passage", leave=False)
+    try:
+        vectors = encoder.encode_passages(texts, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    vector_index = _vector_index(vectors)
+    bm25 = build_bm25(texts)
+
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
+        for item in items:
+            f.write(json.dumps(_passage_record(item), ensure_ascii=False) + "\n")
+    faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+    save_bm25(bm25, tmp)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "encoder": {"name": encoder.name, "dim": encoder.dim},
+        "corpus_fingerprint": corpus.fingerprint,
+        "documents": [doc.doc_id for doc in corpus.documents],
+        "passage_count": len(items),
+        "vector_index": type(vector_index).__name__,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": round(time.perf_counter() - started, 3),
+        "files": {name: _sha256(tmp / name) for name in FILES},
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    _swap_into_place(tmp, folder)
+    return Index(folder, manifest, items, vector_index, bm25)
+
+
+def _swap_into_place(tmp: Path, folder: Path) -> None:
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> dict:
+    """The manifest, or IndexError_ saying why the folder is not a usable index."""
+    path = Path(folder) / "manifest.json"
+    if not path.exists():
+        raise IndexError_(f"no index at {folder} (missing manifest.json); build it with: qa index --rebuild")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["encoder"]["name"], manifest["files"]
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise IndexError_(f"the index at {folder} is damaged (manifest unreadable); run: qa index --rebuild") from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(
+            f"the index at {folder} has format {manifest.get('format_version')}, this version reads "
+            f"{FORMAT_VERSION}; run: qa index --rebuild"
+        )
+    return manifest
+
+
+def check_compatible(manifest: dict, folder: Path, encoder_name: str, fingerprint: str) -> None:
+    built_with = manifest["encoder"]["name"]
+    if built_with != encoder_name:
+        raise IndexError_(
+            f"the index at {folder} was built with encoder {built_with!r}, not {encoder_name!r}; "
+            f"run: qa index --rebuild --encoder {encoder_name}"
+        )
+    if manifest.get("corpus_fingerprint") != fingerprint:
+        raise IndexError_(f"the letters changed since the index at {folder} was built; run: qa index --rebuild")
+
+
+def load_index(folder: Path) -> Index:
+    """Load and verify every file against the manifest; a damaged index is reported, never used."""
+    faiss = faiss_module()
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    for name, digest in manifest["files"].items():
+        path = folder / name
+        if not path.exists() or _sha256(path) != digest:
+            raise IndexError_(f"the index at {folder} is damaged ({name} missing or altered); run: qa index --rebuild")
+    try:
+        with (folder / "passages.jsonl").open(encoding="utf-8") as f:
+            passages = [_from_record(json.loads(line)) for line in f if line.strip()]
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        bm25 = load_bm25(folder)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexError_(f"the index at {folder} cannot be read ({exc}); run: qa index --rebuild") from exc
+    if not (len(passages) == vectors.ntotal == bm25.n_docs == manifest["passage_count"]):
+        raise IndexError_(f"the index at {folder} is inconsistent (passage counts differ); run: qa index --rebuild")
+    return Index(folder, manifest, passages, vectors, bm25)

@@ -1,0 +1,113 @@
+"""The evaluation questions, and what counts as finding their evidence."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import Corpus
+
+QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.jsonl"
+REQUIRED = ("id", "question", "language", "answers", "doc_ids", "evidence", "category")
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    id: str
+    question: str
+    language: str
+    answers: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+    evidence: str
+    category: str
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.doc_ids)
+
+
+def load_questions(path: str | Path | None = None) -> list[EvalQuestion]:
+    path = Path(path) if path else QUESTIONS_FILE
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            missing = [k for k in REQUIRED if k not in row]
+            if missing:
+                raise ValueError(f"missing {', '.join(missing)}")
+        except ValueError as exc:
+            from qa.errors import QAError
+
+            raise QAError(f"{path}:{n}: not a valid question line ({exc})") from exc
+        out.append(
+            EvalQuestion(
+                row["id"], row["question"], row["language"], tuple(row["answers"]), tuple(row["doc_ids"]),
+                row["evidence"], row["category"],
+            )  # fmt: skip
+        )
+    return out
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split()).lower()
+
+
+def _normalized_with_map(text: str) -> tuple[str, list[int]]:
+    """Whitespace-collapsed lowercase text, and for each of its characters the offset in text."""
+    chars, offsets = [], []
+    previous_space = True
+    for i, c in enumerate(text):
+        if c.isspace():
+            if not previous_space:
+                chars.append(" ")
+                offsets.append(i)
+            previous_space = True
+        else:
+            chars.append(c.lower())
+            offsets.append(i)
+            previous_space = False
+    return "".join(chars), offsets
+
+
+def locate(text: str, quote: str) -> tuple[int, int] | None:
+    """(start, end) of quote in text, tolerant to whitespace and case; None if absent."""
+    norm, offsets = _normalized_with_map(text)
+    needle = normalize(quote)
+    at = norm.find(needle) if needle else -1
+    if at < 0:
+        return None
+    return offsets[at], offsets[at + len(needle) - 1] + 1
+
+
+def evidence_spans(corpus: Corpus, question: EvalQuestion) -> dict[str, tuple[int, int]]:
+    if not question.doc_ids or not question.evidence:
+        return {}
+    try:
+        doc = corpus.get(question.doc_ids[0])
+    except KeyError:
+        return {}
+    span = locate(doc.text, question.evidence)
+    return {doc.doc_id: span} if span else {}
+
+
+def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
+    norm = normalize(re.sub(r"[«»“”\"]", "", text))
+    return any(normalize(re.sub(r"[«»“”\"]", "", a)) in norm for a in answers if a.strip())
+
+
+def is_relevant(
+    question: EvalQuestion, doc_id: str, start: int, end: int, text: str, spans: dict[str, tuple[int, int]]
+) -> bool:
+    """Evidence found: the passage holds most of the evidence quote, or (in a right letter) an accepted answer."""
+    if doc_id not in question.doc_ids:
+        return False
+    span = spans.get(doc_id)
+    if span:
+        overlap = min(end, span[1]) - max(start, span[0])
+        if overlap >= 0.5 * (span[1] - span[0]):
+            return True
+    return contains_answer(text, question.answers)

@@ -1,0 +1,117 @@
+"""The Python API: `Assistant.load()` once, then `search` and `ask` as often as you like."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from corpus import Corpus, Document, bundled_corpus_dir, load_corpus
+from embeddings.encoders import ALIASES, DEFAULT_ENCODER, Encoder, load_encoder
+from embeddings.store import Index, build_index, check_compatible, load_index, read_manifest
+from qa.errors import IndexError_
+from qa.models import Answer, ScoredPassage
+from qa.retrieval import RetrievalConfig, Retriever
+
+INDEX_ENV = "QA_INDEX_DIR"
+APP_NAME = "kamerbrieven-qa"
+
+
+def default_index_root() -> Path:
+    """$QA_INDEX_DIR, else the per-user data directory."""
+    if os.environ.get(INDEX_ENV):
+        return Path(os.environ[INDEX_ENV]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME)) / "index"
+
+
+def index_folder(root: Path, corpus_dir: Path, encoder_name: str) -> Path:
+    """One folder per (corpus folder, encoder): switching either never reads the wrong vectors."""
+    corpus_dir = corpus_dir.resolve()
+    if corpus_dir == bundled_corpus_dir().resolve():
+        corpus_key = "bundled"
+    else:
+        corpus_key = f"{corpus_dir.name}-{hashlib.sha256(str(corpus_dir).encode()).hexdigest()[:8]}"
+    return root / corpus_key / re.sub(r"[^A-Za-z0-9_.-]+", "_", encoder_name)
+
+
+class Assistant:
+    def __init__(self, corpus: Corpus, index: Index, encoder: Encoder | None, config: RetrievalConfig | None = None):
+        self.corpus = corpus
+        self.index = index
+        self.encoder = encoder
+        self.retriever = Retriever(index, encoder, config)
+        self._composer = None
+
+    @classmethod
+    def load(
+        cls,
+        index_dir: str | Path | None = None,
+        corpus_dir: str | Path | None = None,
+        encoder: str | Encoder | None = None,
+        rebuild: bool = False,
+        progress: bool = True,
+        config: RetrievalConfig | None = None,
+    ) -> Assistant:
+        """Open the index, building it (with a progress bar) when there is none yet.
+
+        A stale or damaged index raises IndexError_ with the command that rebuilds it, unless rebuild=True.
+        """
+        corpus_path = Path(corpus_dir) if corpus_dir else bundled_corpus_dir()
+        corpus = load_corpus(corpus_path)
+        enc = encoder if encoder is not None and not isinstance(encoder, str) else None
+        name = enc.name if enc else ALIASES.get(encoder or DEFAULT_ENCODER, encoder or DEFAULT_ENCODER)
+        folder = index_folder(Path(index_dir) if index_dir else default_index_root(), corpus_path, name)
+        if enc is None:
+            enc = load_encoder(name)
+            name = enc.name
+        if rebuild or not (folder / "manifest.json").exists():
+            index = build_index(folder, corpus, enc, progress=progress)
+        else:
+            check_compatible(read_manifest(folder), folder, name, corpus.fingerprint)
+            index = load_index(folder)
+        return cls(corpus, index, enc, config)
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self.corpus.get(doc_id)
+        except KeyError:
+            raise IndexError_(f"unknown document id {doc_id!r}") from None
+
+    def search(
+        self,
+        question: str,
+        k: int = 10,
+        doc_ids: Sequence[str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        method: str | None = None,
+    ) -> list[ScoredPassage]:
+        self._check_doc_ids(doc_ids)
+        return self.retriever.search(question, k=k, doc_ids=doc_ids, since=since, until=until, method=method)
+
+    def ask(
+        self,
+        question: str,
+        k: int = 8,
+        doc_ids: Sequence[str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        history: Sequence[tuple[str, str]] = (),
+    ) -> Answer:
+        from qa.compose import answer_question
+
+        self._check_doc_ids(doc_ids)
+        return answer_question(self, question, k=k, doc_ids=doc_ids, since=since, until=until, history=history)
+
+    def _check_doc_ids(self, doc_ids: Sequence[str] | None) -> None:
+        known = {d.doc_id for d in self.corpus.documents}
+        unknown = [d for d in doc_ids or () if d not in known]
+        if unknown:
+            from qa.errors import QuestionError
+
+            raise QuestionError(f"unknown document id(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")

@@ -1,0 +1,156 @@
+"""Hybrid retrieval: BM25 and dense scores fused, with document and date filters."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from embeddings.encoders import Encoder
+from embeddings.lexical import bm25_scores
+from embeddings.store import Index, IndexedPassage
+from qa.errors import QuestionError
+from qa.language import detect_language
+from qa.models import ScoredPassage
+
+MAX_QUESTION_CHARS = 2000
+MAX_K = 200
+METHODS = ("hybrid", "dense", "bm25")
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    method: str = "hybrid"
+    fusion: str = "rrf"  # "rrf" (rank based) or "minmax" (normalised scores)
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    english_bm25_weight: float = 0.25  # Dutch stems rarely match an English question's words
+
+
+def validate_question(question: object) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("the question is empty; type a question about the letters")
+    question = " ".join(question.split())
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is too long ({len(question):,} characters; at most {MAX_QUESTION_CHARS:,})")
+    if not any(unicodedata.category(c)[0] in "LN" for c in question):
+        raise QuestionError("the question has no words (only punctuation or symbols)")
+    return question
+
+
+def validate_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+    return k
+
+
+def rrf_fuse(score_lists: Sequence[np.ndarray], weights: Sequence[float], k: int = RRF_K) -> np.ndarray:
+    """Weighted reciprocal rank fusion; an item a method scored 0 (no match) gets nothing from it."""
+    fused = np.zeros(len(score_lists[0]), dtype=np.float64)
+    for scores, weight in zip(score_lists, weights, strict=True):
+        order = np.argsort(-scores, kind="stable")
+        ranks = np.empty_like(order)
+        ranks[order] = np.arange(1, len(order) + 1)
+        fused += np.where(scores > 0, weight / (k + ranks), 0.0)
+    return fused
+
+
+def minmax_fuse(score_lists: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    fused = np.zeros(len(score_lists[0]), dtype=np.float64)
+    for scores, weight in zip(score_lists, weights, strict=True):
+        lo, hi = float(scores.min()), float(scores.max())
+        fused += weight * ((scores - lo) / (hi - lo) if hi > lo else np.zeros_like(scores))
+    return fused
+
+
+def filter_mask(
+    passages: Sequence[IndexedPassage],
+    doc_ids: Sequence[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> np.ndarray:
+    """Which passages pass: their letter is among doc_ids and a meeting (or letter) date is in range."""
+    mask = np.ones(len(passages), dtype=bool)
+    if doc_ids:
+        wanted = set(doc_ids)
+        mask &= np.array([p.passage.doc_id in wanted for p in passages])
+    if since or until:
+        lo, hi = since or date.min, until or date.max
+
+        def in_range(p: IndexedPassage) -> bool:
+            dates = p.meeting_dates or ((p.letter_date,) if p.letter_date else ())
+            return any(lo <= d <= hi for d in dates)
+
+        mask &= np.array([in_range(p) for p in passages])
+    return mask
+
+
+class Retriever:
+    def __init__(self, index: Index, encoder: Encoder | None, config: RetrievalConfig | None = None):
+        self.index = index
+        self.encoder = encoder
+        self.config = config or RetrievalConfig()
+
+    def dense_scores(self, question: str) -> np.ndarray:
+        if self.encoder is None:
+            raise QuestionError("dense retrieval needs an encoder")
+        query = self.encoder.encode_queries([question])
+        n = self.index.vectors.ntotal
+        scores, ids = self.index.vectors.search(query, n)
+        out = np.full(n, -1.0, dtype=np.float32)
+        valid = ids[0] >= 0
+        out[ids[0][valid]] = scores[0][valid]
+        return out
+
+    def scores(self, question: str, method: str) -> dict[str, np.ndarray]:
+        if method not in METHODS:
+            raise QuestionError(f"unknown retrieval method {method!r}; use one of {', '.join(METHODS)}")
+        out: dict[str, np.ndarray] = {}
+        if method in ("bm25", "hybrid"):
+            out["bm25"] = bm25_scores(self.index.bm25, question)
+        if method in ("dense", "hybrid"):
+            out["dense"] = self.dense_scores(question)
+        if method == "hybrid":
+            c = self.config
+            # Dense cosine is shifted to be positive so RRF counts every passage it ranks.
+            bm25_weight = c.english_bm25_weight if detect_language(question) == "en" else c.bm25_weight
+            lists, weights = [out["bm25"], out["dense"] + 2.0], [bm25_weight, c.dense_weight]
+            fuse = rrf_fuse if c.fusion == "rrf" else minmax_fuse
+            out["hybrid"] = fuse(lists, weights)
+        return out
+
+    def search(
+        self,
+        question: str,
+        k: int = 10,
+        doc_ids: Sequence[str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        method: str | None = None,
+    ) -> list[ScoredPassage]:
+        question, k = validate_question(question), validate_k(k)
+        method = method or self.config.method
+        scores = self.scores(question, method)
+        final = scores[method]
+        mask = filter_mask(self.index.passages, doc_ids, since, until)
+        candidates = np.flatnonzero(mask)
+        order = candidates[np.argsort(-final[candidates], kind="stable")][:k]
+        results = []
+        for rank, i in enumerate(order, start=1):
+            item = self.index.passages[i]
+            results.append(
+                ScoredPassage(
+                    passage=item.passage,
+                    title=item.title,
+                    letter_date=item.letter_date,
+                    meeting_dates=item.meeting_dates,
+                    rank=rank,
+                    score=float(final[i]),
+                    scores={name: float(s[i]) for name, s in scores.items()},
+                )
+            )
+        return results
