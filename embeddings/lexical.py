@@ -16,7 +16,13 @@ B = 0.75
 TOKEN = re.compile(r"[a-z0-9]+")
 # Function words of Dutch and English questions; the content words carry the match.
 STOPWORDS = frozenset(
-    ["de", "het", "een", "en", "of", "van", "in", "op", "te", "ten", "ter", "voor", "met", "aan", "bij", "door", "over", "om", "tot", "uit", "naar", "als", "dan", "dat", "die", "dit", "deze", "er", "is", "zijn", "was", "waren", "wordt", "werd", "worden", "werden", "heeft", "hebben", "had", "hadden", "zal", "zullen", "zou", "zouden", "kan", "kunnen", "moet", "moeten", "niet", "ook", "nog", "wel", "al", "wat", "wie", "welke", "welk", "waar", "wanneer", "waarom", "hoe", "hoeveel", "hoe", "veel", "ik", "je", "jij", "u", "hij", "zij", "ze", "we", "wij", "hun", "hen", "zich", "haar", "hem", "mijn", "zijn", "onze", "uw", "dus", "maar", "want", "of", "toch", "the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "about", "as", "than", "that", "which", "who", "whom", "what", "when", "where", "why", "how", "many", "much", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "shall", "should", "can", "could", "do", "does", "did", "not", "no", "this", "these", "those", "it", "its", "their", "there", "they", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my", "mee"]
+    """de het een en of van in op te ten ter voor met aan bij door over om tot uit naar als dan dat die dit
+    deze er is zijn was waren wordt werd worden werden heeft hebben had hadden zal zullen zou zouden kan
+    kunnen moet moeten niet ook nog wel al wat wie welke welk waar wanneer waarom hoe hoeveel hoe veel
+    ik je jij u hij zij ze we wij hun hen zich haar hem mijn zijn onze uw dus maar want of toch the a an
+    and or of in on at to for with by from about as than that which who whom what when where why how
+    many much is are was were be been being has have had will would shall should can could do does did
+    not no this these those it its their there they he she his her we our you your i me my mee""".split()
 )
 
 

@@ -61,7 +61,9 @@ def faiss_module():
 
 def indexed_passages(corpus: Corpus) -> list[IndexedPassage]:
     return [
-        IndexedPassage(p, doc.title, doc.letter_date, doc.meeting_dates) for doc in corpus.documents for p in doc.passages
+        IndexedPassage(p, doc.title, doc.letter_date, doc.meeting_dates)
+        for doc in corpus.documents
+        for p in doc.passages
     ]
 
 

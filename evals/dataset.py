@@ -45,9 +45,14 @@ def load_questions(path: str | Path | None = None) -> list[EvalQuestion]:
             raise QAError(f"{path}:{n}: not a valid question line ({exc})") from exc
         out.append(
             EvalQuestion(
-                row["id"], row["question"], row["language"], tuple(row["answers"]), tuple(row["doc_ids"]),
-                row["evidence"], row["category"],
-            )  # fmt: skip
+                row["id"],
+                row["question"],
+                row["language"],
+                tuple(row["answers"]),
+                tuple(row["doc_ids"]),
+                row["evidence"],
+                row["category"],
+            )
         )
     return out
 
