@@ -17,12 +17,16 @@ FURNITURE = (
 )
 FOOTER_KAMERSTUK = re.compile(r"vergaderjaar \d{4}\s*[–-]\s*\d{4}, (\d{2} \d{3}(?: [A-Z]+)?), nr\. (\d+)")
 HEADER = re.compile(r"^(Nr\. \d+\b.*|Aan de Voorzitter van de Tweede Kamer.*|Den Haag, \d{1,2} \w+ \d{4})$")
-SIGNATURE_ROLE = re.compile(r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS) (van|VAN|voor|VOOR) [^.]+,?$")
+SIGNATURE_ROLE = re.compile(
+    r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS) (van|VAN|voor|VOOR) [^.]+,?$"
+)
 NAME_LIKE = re.compile(r"^(?:(?:Drs|Dr|Mr|Ir|Prof)\.\s*)?(?:[A-Z][a-z]{0,2}\.\s*)+[A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*$")
 FOOTNOTE_START = re.compile(r"^(\d{1,2}) (\S.*)$")
 SENTENCE_END = tuple(".:;!?»”\")")
 SUSPENDED_HYPHEN_NEXT = re.compile(r"^(en|of|tot|and|or)\b")
 WORD = re.compile(r"[^\W_][\w-]*")
+# A Markdown heading ("## Irak"): a .md letter states its headings and their nesting outright.
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Block:
     text: str
     footnote_refs: list[int] = field(default_factory=list)
     number: int | None = None  # a footnote's number
+    level: int | None = None  # a Markdown heading's depth; None where the nesting must be guessed
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,14 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             i += 1
             continue
         nxt = stripped[i + 1] if i + 1 < len(stripped) else ""
-        if HEADER.match(line):
+        markdown = MD_HEADING.match(line)
+        if markdown:
+            has_body = any(b.kind == "para" for b in blocks)
+            level = len(markdown.group(1))
+            kind = "title" if level == 1 and not has_body else "heading"
+            blocks.append(Block(kind, markdown.group(2), level=level))
+            current = None
+        elif HEADER.match(line):
             blocks.append(Block("header", line))
             current = None
         elif SIGNATURE_ROLE.match(line):

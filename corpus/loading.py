@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +19,11 @@ MAX_BYTES = 20_000_000
 
 @dataclass(frozen=True)
 class Problem:
+    """Something wrong with one file; `message` names the file. `skipped`: the letter was not loaded."""
+
     path: str
     message: str
+    skipped: bool = True
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,15 @@ class Corpus:
 
     @property
     def fingerprint(self) -> str:
-        """Changes when any document's cleaned text changes: a stale index is detected by it."""
+        """Changes when any document's cleaned text or its passages change: a stale index is detected by it.
+
+        Passage bounds and headings count too: a new splitter leaves the text alone but moves what is indexed.
+        """
         digest = hashlib.sha256()
         for doc in sorted(self.documents, key=lambda d: d.doc_id):
             digest.update(doc.doc_id.encode() + b"\0" + doc.text.encode() + b"\0")
+            for p in doc.passages:
+                digest.update(f"{p.passage_id}\0{p.start}\0{p.end}\0{p.heading}\0".encode())
         return digest.hexdigest()[:16]
 
 
@@ -78,13 +88,28 @@ def _pdf_text(path: Path, data: bytes) -> str:
     import io
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(data))
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except PdfReadError as exc:
         raise DocumentError(str(path), f"is not a readable PDF ({exc})") from exc
+    except Exception as exc:  # a damaged PDF makes pypdf raise almost any type; it is still just a bad file
+        raise DocumentError(str(path), f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
     if not text.strip():
         raise DocumentError(str(path), "is a PDF without extractable text (scanned?)")
     return text
+
+
+@contextmanager
+def _quiet_pypdf():
+    """pypdf logs its repairs ("EOF marker not found") to stderr without naming the file; our message does."""
+    logger = logging.getLogger("pypdf")
+    previous = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 def load_corpus(folder: str | Path | None = None) -> Corpus:
@@ -97,26 +122,49 @@ def load_corpus(folder: str | Path | None = None) -> Corpus:
     paths = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     if not paths:
         raise CorpusError(f"no letters (.txt, .md, .pdf) in {root}")
+    texts, problems = _read_all(paths)
+    documents, parse_problems = _parse_all(texts)
+    problems += parse_problems
+    if not documents:
+        details = "; ".join(p.message for p in problems)
+        raise CorpusError(f"no usable letters in {root}: {details}")
+    return Corpus(tuple(documents), tuple(problems))
+
+
+def _read_all(paths: list[Path]) -> tuple[dict[Path, str], list[Problem]]:
     texts: dict[Path, str] = {}
     problems: list[Problem] = []
     for path in paths:
         try:
             text, warning = read_text(path)
-        except (DocumentError, MissingExtraError) as exc:
+        except DocumentError as exc:
             problems.append(Problem(str(path), str(exc)))
             continue
-        if warning:
-            problems.append(Problem(str(path), warning))
-        texts[path] = text
-    lexicon = lexicon_of(list(texts.values()))
-    documents = []
-    for path, text in texts.items():
-        doc = parse_letter(text, path.stem, lexicon, source_path=str(path))
-        if not doc.passages:
-            problems.append(Problem(str(path), "has no readable sentences; skipped"))
+        except MissingExtraError as exc:
+            problems.append(Problem(str(path), f"{path}: {exc}"))
             continue
-        documents.append(doc)
-    if not documents:
-        details = "; ".join(p.message for p in problems)
-        raise CorpusError(f"no usable letters in {root}: {details}")
-    return Corpus(tuple(documents), tuple(problems))
+        if warning:
+            problems.append(Problem(str(path), f"{path}: {warning}", skipped=False))
+        texts[path] = text
+    return texts, problems
+
+
+def _parse_all(texts: dict[Path, str]) -> tuple[list[Document], list[Problem]]:
+    # One lexicon over all letters: a word written whole in one letter decides a line-end hyphen in another.
+    lexicon = lexicon_of(list(texts.values()))
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for path, text in texts.items():
+        try:
+            doc = parse_letter(text, path.stem, lexicon, source_path=str(path))
+        except Exception as exc:  # a parser bug on one odd letter must not cost the user the others
+            problems.append(Problem(str(path), f"{path}: could not be parsed ({type(exc).__name__}: {exc})"))
+            continue
+        if not doc.passages:
+            problems.append(Problem(str(path), f"{path}: has no readable sentences"))
+        elif any(d.doc_id == doc.doc_id for d in documents):
+            # ids are file stems: "a.txt" beside "a.md" would make citations ambiguous
+            problems.append(Problem(str(path), f"{path}: another letter already has the id {doc.doc_id!r}"))
+        else:
+            documents.append(doc)
+    return documents, problems

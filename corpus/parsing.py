@@ -104,13 +104,17 @@ def _sections(doc_id: str, spans: list[tuple[Block, int, int]]) -> tuple[list[Se
             run.clear()
 
     previous_kind = None
+    stack: list[tuple[int, str]] = []  # open Markdown headings, outermost first
     for block, start, end in spans:
-        if block.kind == "heading":
+        if block.kind == "heading" and block.level is not None:
+            flush()
+            heading = _markdown_path(stack, block)
+        elif block.kind == "heading":
             flush()
             follows_heading = previous_kind == "heading"
             if follows_heading and parent is None:
                 parent = heading  # a heading with no text of its own groups the next one
-            if parent and (follows_heading and heading == parent or _is_place(block.text)):
+            if parent and ((follows_heading and heading == parent) or _is_place(block.text)):
                 heading = f"{parent} > {block.text}"
             else:
                 parent = block.text if GROUP_HEADING.search(block.text) else None
@@ -124,6 +128,14 @@ def _sections(doc_id: str, spans: list[tuple[Block, int, int]]) -> tuple[list[Se
         previous_kind = block.kind
     flush()
     return sections, footnote_home
+
+
+def _markdown_path(stack: list[tuple[int, str]], block: Block) -> str:
+    """A Markdown heading's path: its depth says which open headings it sits under."""
+    while stack and stack[-1][0] >= block.level:
+        stack.pop()
+    stack.append((block.level, block.text))
+    return " > ".join(text for _, text in stack)
 
 
 def _append_footnotes(doc_id, text, sections, footnotes, footnote_home):

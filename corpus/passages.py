@@ -15,6 +15,9 @@ NON_FINAL = {
     "prof.", "mevr.", "dhr.", "z.g.", "zgn.", "i.v.m.", "m.b.t.", "t.b.v.", "e.a.", "c.q.", "resp.", "vs.",
     "e.g.", "i.e.", "st.", "art.", "incl.", "excl.", "ca.", "d.w.z.",
 }
+# Abbreviations that end a sentence only when a capitalised word follows: "op 2 april jl. Veel van de aandacht"
+# ends one, "op 2 april jl. (Kamerstuk 28 676, nr. 338)" does not.
+CAPITAL_ONLY = {"jl.", "a.s.", "etc.", "enz.", "e.d.", "e.v."}
 # A candidate boundary: terminal punctuation, optional closing quotes, space, then a capital or quote.
 INITIALS = re.compile(r"[A-Z]\.(?:[A-Z][a-z]?\.)*")
 BOUNDARY = re.compile(r"[.!?][»”\"’)]*(?=\s+[«“\"‘(]?[A-ZÀ-ÖØ-Þ0-9])")
@@ -33,11 +36,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             word = p_text[:cut].rsplit(None, 1)[-1].rstrip("»”\"’)")
             if word.lower().lstrip("(") in NON_FINAL or INITIALS.fullmatch(word):
                 continue
+            if word.lower().lstrip("(") in CAPITAL_ONLY and not p_text[cut:].lstrip()[:1].isupper():
+                continue
             spans.append(_trimmed(text, p_start + cursor, p_start + cut))
             cursor = cut
         if p_text[cursor:].strip():
             spans.append(_trimmed(text, p_start + cursor, p_start + len(p_text)))
-    return [s for s in spans if s[1] > s[0]]
+    # a run of punctuation ("---", "…") says nothing: as a passage it could only be retrieved by accident
+    return [s for s in spans if s[1] > s[0] and re.search(r"[^\W_]", text[s[0] : s[1]])]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,20 +11,21 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from corpus import Corpus, Passage
+from corpus.passages import sentence_spans
 from embeddings.encoders import Encoder
 from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
 from qa.errors import IndexError_, MissingExtraError
 
 FORMAT_VERSION = 1
 HNSW_THRESHOLD = 20_000  # above this many passages exact search stops being cheap
-FILES = ("passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json")
+FILES = ("passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,17 @@ class IndexedPassage:
         return f"{self.title}. {self.passage.heading}. {self.passage.text}"
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a letter, embedded on its own so answers can be picked sentence by sentence."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    heading: str
+
+
 @dataclass
 class Index:
     folder: Path
@@ -49,6 +61,17 @@ class Index:
     passages: list[IndexedPassage]
     vectors: object  # a faiss.Index
     bm25: BM25Index
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray
+    _by_doc: dict = field(default_factory=dict, repr=False)
+
+    def passage_sentences(self, i: int) -> list[int]:
+        """Indices into `sentences` of the sentences inside passage i."""
+        if not self._by_doc:
+            for j, s in enumerate(self.sentences):
+                self._by_doc.setdefault(s.doc_id, []).append(j)
+        p = self.passages[i].passage
+        return [j for j in self._by_doc.get(p.doc_id, ()) if p.start <= self.sentences[j].start < p.end]
 
 
 def faiss_module():
@@ -65,6 +88,15 @@ def indexed_passages(corpus: Corpus) -> list[IndexedPassage]:
         for doc in corpus.documents
         for p in doc.passages
     ]
+
+
+def corpus_sentences(corpus: Corpus) -> list[Sentence]:
+    out = []
+    for doc in corpus.documents:
+        for section in doc.sections:
+            for start, end in sentence_spans(doc.text, section.start, section.end):
+                out.append(Sentence(doc.doc_id, start, end, doc.text[start:end], section.heading))
+    return out
 
 
 def _vector_index(vectors: np.ndarray):
@@ -109,13 +141,17 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
     started = time.perf_counter()
     items = indexed_passages(corpus)
     texts = [item.index_text for item in items]
+    sentences = corpus_sentences(corpus)
+    sentence_texts = [f"{s.heading}. {s.text}" for s in sentences]
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(texts), desc=f"Embedding passages ({encoder.name})", unit="passage", leave=False)
+        total = len(texts) + len(sentences)
+        bar = tqdm(total=total, desc=f"Embedding passages and sentences ({encoder.name})", unit="text", leave=False)
     try:
         vectors = encoder.encode_passages(texts, progress=bar.update if bar else None)
+        sentence_vectors = encoder.encode_passages(sentence_texts, progress=bar.update if bar else None)
     finally:
         if bar:
             bar.close()
@@ -132,12 +168,17 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
             f.write(json.dumps(_passage_record(item), ensure_ascii=False) + "\n")
     faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
     save_bm25(bm25, tmp)
+    with (tmp / "sentences.jsonl").open("w", encoding="utf-8") as f:
+        for sent in sentences:
+            f.write(json.dumps(sent.__dict__, ensure_ascii=False) + "\n")
+    np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float32), allow_pickle=False)
     manifest = {
         "format_version": FORMAT_VERSION,
         "encoder": {"name": encoder.name, "dim": encoder.dim},
         "corpus_fingerprint": corpus.fingerprint,
         "documents": [doc.doc_id for doc in corpus.documents],
         "passage_count": len(items),
+        "sentence_count": len(sentences),
         "vector_index": type(vector_index).__name__,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 3),
@@ -145,7 +186,7 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _swap_into_place(tmp, folder)
-    return Index(folder, manifest, items, vector_index, bm25)
+    return Index(folder, manifest, items, vector_index, bm25, sentences, sentence_vectors)
 
 
 def _swap_into_place(tmp: Path, folder: Path) -> None:
@@ -199,8 +240,12 @@ def load_index(folder: Path) -> Index:
             passages = [_from_record(json.loads(line)) for line in f if line.strip()]
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
         bm25 = load_bm25(folder)
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        with (folder / "sentences.jsonl").open(encoding="utf-8") as f:
+            sentences = [Sentence(**json.loads(line)) for line in f if line.strip()]
+        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"the index at {folder} cannot be read ({exc}); run: qa index --rebuild") from exc
-    if not (len(passages) == vectors.ntotal == bm25.n_docs == manifest["passage_count"]):
+    counts_agree = len(passages) == vectors.ntotal == bm25.n_docs == manifest["passage_count"]
+    if not counts_agree or len(sentences) != len(sentence_vectors):
         raise IndexError_(f"the index at {folder} is inconsistent (passage counts differ); run: qa index --rebuild")
-    return Index(folder, manifest, passages, vectors, bm25)
+    return Index(folder, manifest, passages, vectors, bm25, sentences, sentence_vectors)

@@ -29,6 +29,7 @@ class RetrievalConfig:
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     english_bm25_weight: float = 0.25  # Dutch stems rarely match an English question's words
+    sentence_weight: float = 1.0  # dense = passage cosine + weight * its best sentence's cosine
 
 
 def validate_question(question: object) -> str:
@@ -94,16 +95,31 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.config = config or RetrievalConfig()
+        self._members = [index.passage_sentences(i) for i in range(len(index.passages))]
+        self._last_query: tuple[str, np.ndarray] | None = None
 
-    def dense_scores(self, question: str) -> np.ndarray:
+    def query_vector(self, question: str) -> np.ndarray:
+        """The question's embedding, remembered for the last question (the composer reuses it)."""
         if self.encoder is None:
             raise QuestionError("dense retrieval needs an encoder")
-        query = self.encoder.encode_queries([question])
+        if self._last_query is None or self._last_query[0] != question:
+            self._last_query = (question, self.encoder.encode_queries([question]))
+        return self._last_query[1]
+
+    def sentence_scores(self, question: str) -> np.ndarray:
+        return self.index.sentence_vectors @ self.query_vector(question)[0]
+
+    def dense_scores(self, question: str) -> np.ndarray:
+        query = self.query_vector(question)
         n = self.index.vectors.ntotal
         scores, ids = self.index.vectors.search(query, n)
         out = np.full(n, -1.0, dtype=np.float32)
         valid = ids[0] >= 0
         out[ids[0][valid]] = scores[0][valid]
+        if self.config.sentence_weight and len(self.index.sentences):
+            per_sentence = self.sentence_scores(question)
+            best = np.array([per_sentence[m].max() if m else 0.0 for m in self._members], dtype=np.float32)
+            out = out + self.config.sentence_weight * best
         return out
 
     def scores(self, question: str, method: str) -> dict[str, np.ndarray]:

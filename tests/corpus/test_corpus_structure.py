@@ -1,0 +1,169 @@
+"""Headings and metadata of the five real letters, checked by hand against the raw text in corpus/*.txt."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from corpus import Corpus, load_corpus
+
+BIJLEVELD = ("A.Th.B. Bijleveld-Schouten",)
+
+# Every section's heading path, in order. "Inleiding" is the untitled text before the first heading; a footnote
+# becomes its own section under the section that cites it.
+HEADINGS = {
+    "000_c54184f091ec131b": [
+        "Inleiding",
+        "Afschrikking en verdediging",
+        "Missies en operaties > Afghanistan",
+        "Missies en operaties > Irak",
+        "COVID-19",
+        "Oekraïne Enhanced Opportunities Partner",
+        "Nieuw kader voor beheer NAVO trustfunds",
+    ],
+    "001_42c0a636b663bd7b": [
+        "Inleiding",
+        "Lastenverdeling",
+        "Afschrikking en verdediging",
+        "Middellandse Zee",
+        "Operaties en missies",
+        "Operaties en missies > Irak",
+        "Operaties en missies > Afghanistan",
+        "Vrouwen, vrede en veiligheid",
+        "Letter of Intent grondgebonden luchtverdediging",
+        "Letter of Intent grondgebonden luchtverdediging > Voetnoot 1",
+    ],
+    # A cover letter signed by Blok, then the report itself under its own (capitalised) title.
+    "002_2b3a2a813bb728d5": [
+        "Inleiding",
+        "VERSLAG BIJEENKOMST NAVO MINISTERS VAN BUITENLANDSE ZAKEN VAN 2 april 2020",
+        "COVID-19",
+        "Het Zuiden > Irak",
+        "Het Zuiden > Midden Oosten en Noord Afrika",
+        "Het Zuiden > Turkije/Syrië",
+        "Het Zuiden > Afghanistan",
+        "Strategische stabiliteit",
+        "Reflectieproces van de NAVO",
+        "VERSLAG BIJEENKOMST NAVO MINISTERS VAN BUITENLANDSE ZAKEN VAN 2 april 2020 > Voetnoot 1",
+        "Het Zuiden > Irak > Voetnoot 2",
+    ],
+    "003_b1d8a65b01473dfa": [
+        "Inleiding",
+        "Steunmaatregelen",
+        "Gevolgen uitbraak COVID-19",
+        "Desinformatie",
+        "Kamervragen",
+    ],
+    "004_5bee7b7e70133a4b": [
+        "Inleiding",
+        "NAVO2030",
+        "Rusland",
+        "Afghanistan",
+        "Afschrikking en verdediging",
+        "Cyber",
+        "Conflict gerelateerd seksueel geweld",
+        "Klimaat",
+    ],
+}
+
+# doc id -> (title, kind, letter_date, meeting_dates, ministers, kamerstuk); None / () where the letter is silent.
+METADATA = {
+    "000_c54184f091ec131b": (
+        "Verslag NAVO-ministers van Defensie, 17-18 juni 2020",
+        "verslag",
+        None,
+        (date(2020, 6, 17), date(2020, 6, 18)),
+        BIJLEVELD,
+        None,
+    ),
+    "001_42c0a636b663bd7b": (
+        "Verslag NAVO-ministers van Defensie, 22-23 oktober 2020",
+        "verslag",
+        date(2020, 11, 6),
+        (date(2020, 10, 22), date(2020, 10, 23)),
+        BIJLEVELD,
+        "28 676, nr. 348",  # "Nr. 348" in the header; the dossier its citations of siblings share
+    ),
+    "002_2b3a2a813bb728d5": (
+        "Verslag NAVO-ministers van Buitenlandse Zaken, 2 april 2020",
+        "verslag",
+        None,
+        (date(2020, 4, 2),),
+        ("S.A. Blok",),
+        None,
+    ),
+    "003_b1d8a65b01473dfa": (
+        "Geannoteerde agenda NAVO-ministers van Defensie, 15 april 2020",
+        "geannoteerde agenda",
+        date(2020, 4, 9),
+        (date(2020, 4, 15),),
+        BIJLEVELD,
+        "28 676, nr. 339",  # from the page footer, not from the "nr. 338" the letter cites
+    ),
+    "004_5bee7b7e70133a4b": (
+        "Verslag NAVO-ministers van Buitenlandse Zaken en Defensie, 1 juni 2021",
+        "verslag",
+        None,
+        (date(2021, 6, 1),),
+        (),  # unsigned; Kaag and Bijleveld are only mentioned in the text
+        None,
+    ),
+}
+
+
+def test_the_five_letters_are_loaded_without_problems(corpus):
+    assert [d.doc_id for d in corpus.documents] == sorted(HEADINGS)
+    assert corpus.problems == ()
+
+
+@pytest.mark.parametrize("doc_id", sorted(HEADINGS))
+def test_heading_paths(corpus, doc_id):
+    assert [s.heading for s in corpus.get(doc_id).sections] == HEADINGS[doc_id]
+
+
+@pytest.mark.parametrize("doc_id", sorted(HEADINGS))
+def test_every_heading_is_a_line_of_the_raw_letter(corpus, raw_letters, doc_id):
+    """Guards the table above against typos: each path step (bar the synthetic ones) is in the raw letter."""
+    raw_lines = {" ".join(line.split()) for line in raw_letters[doc_id].splitlines()}
+    raw_flat = " ".join(raw_letters[doc_id].split())
+    for section in corpus.get(doc_id).sections:
+        for step in section.heading.split(" > "):
+            if step == "Inleiding" or step.startswith("Voetnoot "):
+                continue
+            assert step in raw_lines or step in raw_flat, step
+
+
+@pytest.mark.parametrize("doc_id", sorted(METADATA))
+def test_metadata(corpus, doc_id):
+    doc = corpus.get(doc_id)
+    title, kind, letter_date, meeting_dates, ministers, kamerstuk = METADATA[doc_id]
+    assert doc.title == title
+    assert doc.kind == kind
+    assert doc.letter_date == letter_date
+    assert doc.meeting_dates == meeting_dates
+    assert doc.ministers == ministers
+    assert doc.kamerstuk == kamerstuk
+
+
+def test_section_ids_are_unique_and_name_their_document(corpus):
+    for doc in corpus.documents:
+        ids = [s.section_id for s in doc.sections]
+        assert len(ids) == len(set(ids))
+        assert all(s.doc_id == doc.doc_id and s.section_id.startswith(f"{doc.doc_id}#") for s in doc.sections)
+
+
+def test_headers_and_signatures_are_in_no_section(corpus):
+    """The letterhead and the signature are not content: a passage citing them would answer nothing."""
+    for doc in corpus.documents:
+        for section in doc.sections:
+            for furniture in ("Aan de Voorzitter", "Den Haag,", "Bijleveld-Schouten", "S.A. Blok", "BRIEF VAN DE"):
+                assert furniture not in section.text, (doc.doc_id, section.heading, furniture)
+
+
+def test_fingerprint_is_stable_and_sees_passage_changes(corpus):
+    assert load_corpus().fingerprint == corpus.fingerprint
+    first = corpus.documents[0]
+    shorter = replace(first, passages=first.passages[:-1])  # same text, fewer indexed passages
+    assert Corpus((shorter, *corpus.documents[1:])).fingerprint != corpus.fingerprint
