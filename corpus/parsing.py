@@ -31,6 +31,7 @@ PLACE_WORDS = set(
 )
 UNTITLED = ""
 INTRO = "Inleiding"
+SIGNATURE = "Ondertekening"
 
 
 def parse_letter(raw: str, doc_id: str, lexicon: Counter | None = None, source_path: str | None = None) -> Document:
@@ -119,10 +120,17 @@ def _sections(doc_id: str, spans: list[tuple[Block, int, int]]) -> tuple[list[Se
             else:
                 parent = block.text if GROUP_HEADING.search(block.text) else None
                 heading = block.text
-        elif block.kind == "para":
+        elif block.kind in ("para", "header", "title"):
+            # The letterhead and a report's own title open the first section: its date line is citable.
             if run and run[-1][2] + 2 != start:
-                flush()  # a header or signature lay between: keep offsets contiguous
+                flush()  # keep offsets contiguous
             run.append((block, start, end))
+        elif block.kind == "signature":
+            flush()
+            body_heading, heading = heading, SIGNATURE
+            run.append((block, start, end))
+            flush()
+            heading = body_heading
         else:
             flush()
         previous_kind = block.kind

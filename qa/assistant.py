@@ -12,7 +12,8 @@ from pathlib import Path
 from corpus import Corpus, Document, bundled_corpus_dir, load_corpus
 from embeddings.encoders import ALIASES, DEFAULT_ENCODER, Encoder, load_encoder
 from embeddings.store import Index, build_index, check_compatible, load_index, read_manifest
-from qa.errors import IndexError_
+from qa.compose import Composer, ComposerConfig, ExtractiveComposer, answer_question
+from qa.errors import IndexError_, QuestionError
 from qa.models import Answer, ScoredPassage
 from qa.retrieval import RetrievalConfig, Retriever
 
@@ -45,7 +46,15 @@ class Assistant:
         self.index = index
         self.encoder = encoder
         self.retriever = Retriever(index, encoder, config)
-        self._composer = None
+        self.composer: Composer = ExtractiveComposer()
+
+    @property
+    def composer_config(self) -> ComposerConfig:
+        return getattr(self.composer, "config", ComposerConfig())
+
+    @composer_config.setter
+    def composer_config(self, config: ComposerConfig) -> None:
+        self.composer = ExtractiveComposer(config)
 
     @classmethod
     def load(
@@ -103,8 +112,6 @@ class Assistant:
         until: date | None = None,
         history: Sequence[tuple[str, str]] = (),
     ) -> Answer:
-        from qa.compose import answer_question
-
         self._check_doc_ids(doc_ids)
         return answer_question(self, question, k=k, doc_ids=doc_ids, since=since, until=until, history=history)
 
@@ -112,6 +119,4 @@ class Assistant:
         known = {d.doc_id for d in self.corpus.documents}
         unknown = [d for d in doc_ids or () if d not in known]
         if unknown:
-            from qa.errors import QuestionError
-
             raise QuestionError(f"unknown document id(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 
 from qa.errors import QAError
 
@@ -37,6 +38,132 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 1 if any(p.skipped for p in corpus.problems) else 0
 
 
+def _assistant(args: argparse.Namespace, rebuild: bool = False):
+    from qa.assistant import Assistant
+
+    return Assistant.load(
+        index_dir=args.index,
+        corpus_dir=getattr(args, "path", None),
+        encoder=getattr(args, "encoder", None),
+        rebuild=rebuild,
+        progress=sys.stderr.isatty() or rebuild,
+    )
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if k < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {k}")
+    return k
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    assistant = _assistant(args, rebuild=args.rebuild)
+    m = assistant.index.manifest
+    print(
+        f"index: {assistant.index.folder}\n  encoder {m['encoder']['name']} (dim {m['encoder']['dim']}), "
+        f"{m['passage_count']} passages, {m.get('sentence_count', 0)} sentences, {m['vector_index']}, "
+        f"built {m['built_at']} in {m['build_seconds']} s"
+    )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    results = assistant.search(args.question, k=args.k, doc_ids=args.doc, since=args.since, until=args.until)
+    if args.json:
+        payload = {"query": args.question, "results": [r.to_dict() for r in results]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    for r in results:
+        text = " ".join(r.passage.text.split())
+        print(f"{r.rank:>2}. [{r.score:.3f}] {r.title} > {r.passage.heading}\n    {text[:300]}\n")
+    return 0
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return
+    print(answer.answer)
+    for c in answer.citations:
+        print(f'\n[{c.n}] {c.title} > {c.heading} (chars {c.start}-{c.end})\n    "{" ".join(c.quote.split())}"')
+    if answer.abstained and answer.passages:
+        print("\nNearest passages:")
+        for r in answer.passages[:3]:
+            print(f"  {r.rank}. {r.title} > {r.passage.heading}: {' '.join(r.passage.text.split())[:160]}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.errors import QAError
+
+    if bool(args.question) == bool(args.batch):
+        print("error: give a question or --batch FILE (not both)", file=sys.stderr)
+        return USAGE_ERROR
+    questions = [args.question]
+    if args.batch:
+        try:
+            with open(args.batch, encoding="utf-8") as f:
+                questions = [line.strip() for line in f if line.strip()]
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"error: cannot read {args.batch}: {exc}", file=sys.stderr)
+            return USAGE_ERROR
+        if not questions:
+            print(f"error: {args.batch} holds no questions (one per line)", file=sys.stderr)
+            return USAGE_ERROR
+    assistant = _assistant(args)
+    failures = 0
+    for question in questions:
+        try:
+            answer = assistant.ask(question, k=args.k, doc_ids=args.doc, since=args.since, until=args.until)
+        except QAError as exc:
+            if not args.batch:
+                raise
+            failures += 1  # one bad line never stops a batch
+            print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False))
+            continue
+        _print_answer(answer, as_json=args.json or bool(args.batch))
+    return 1 if failures == len(questions) else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.cli import cmd_eval as run
+
+    return run(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from qa.app import serve
+
+    serve(host=args.host, port=args.port, index_dir=args.index, corpus_dir=args.path)
+    return 0
+
+
+def _add_index_options(p: argparse.ArgumentParser, encoder: bool = True) -> None:
+    p.add_argument("--index", metavar="DIR", help="index folder (default: $QA_INDEX_DIR or the user data folder)")
+    p.add_argument("--path", metavar="DIR", help="folder of letters (default: the bundled corpus)")
+    if encoder:
+        p.add_argument("--encoder", help="multilingual-e5-small (default), all-MiniLM-L6-v2, or a model folder")
+
+
+def _add_filters(p: argparse.ArgumentParser, k: int) -> None:
+    p.add_argument("--k", type=_positive, default=k, help=f"passages to retrieve (default {k})")
+    p.add_argument("--doc", action="append", metavar="ID", help="only these letters (repeatable)")
+    p.add_argument("--since", type=_date, help="only meetings on or after YYYY-MM-DD")
+    p.add_argument("--until", type=_date, help="only meetings on or before YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Cited answers from Dutch parliamentary letters.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -45,6 +172,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", help="folder of letters (.txt, .md, .pdf); default: the bundled corpus")
     p.add_argument("--json", action="store_true", help="print JSON instead of an outline")
     p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser("index", help="build (or check) the search index")
+    p.add_argument("--rebuild", action="store_true", help="build anew even if an index exists")
+    _add_index_options(p)
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="show the passages retrieved for a question")
+    p.add_argument("question")
+    _add_index_options(p)
+    _add_filters(p, k=10)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with numbered citations")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--batch", metavar="FILE", help="one question per line; one JSON object per line out")
+    _add_index_options(p)
+    _add_filters(p, k=8)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="benchmark configurations on the evaluation questions")
+    from evals.cli import add_eval_arguments
+
+    add_eval_arguments(p)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the chat app in the browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    _add_index_options(p, encoder=False)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

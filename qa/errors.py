@@ -4,6 +4,8 @@
 class QAError(Exception):
     """Base class: the message is meant for the user, as is."""
 
+    exit_code = 1
+
 
 class DocumentError(QAError):
     """A letter could not be read or parsed."""
@@ -21,6 +23,8 @@ class CorpusError(QAError):
 class QuestionError(QAError):
     """The question (or a search parameter) is unusable."""
 
+    exit_code = 2  # a usage error
+
 
 class IndexError_(QAError):
     """The index is missing, stale, or damaged; the message says how to rebuild."""
@@ -28,6 +32,8 @@ class IndexError_(QAError):
 
 class EncoderError(QAError):
     """Unknown encoder name, or a model that cannot be loaded offline."""
+
+    exit_code = 2
 
 
 class MissingExtraError(QAError):

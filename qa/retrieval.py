@@ -25,11 +25,11 @@ RRF_K = 60
 @dataclass(frozen=True)
 class RetrievalConfig:
     method: str = "hybrid"
-    fusion: str = "rrf"  # "rrf" (rank based) or "minmax" (normalised scores)
-    dense_weight: float = 1.0
+    fusion: str = "minmax"  # "minmax" (normalised scores) or "rrf" (rank based); measured in the README
+    dense_weight: float = 2.0
     bm25_weight: float = 1.0
     english_bm25_weight: float = 0.25  # Dutch stems rarely match an English question's words
-    sentence_weight: float = 1.0  # dense = passage cosine + weight * its best sentence's cosine
+    sentence_weight: float = 0.75  # dense = passage cosine + weight * its best sentence's cosine
 
 
 def validate_question(question: object) -> str:

@@ -11,8 +11,8 @@ from corpus import Corpus, load_corpus
 
 BIJLEVELD = ("A.Th.B. Bijleveld-Schouten",)
 
-# Every section's heading path, in order. "Inleiding" is the untitled text before the first heading; a footnote
-# becomes its own section under the section that cites it.
+# Every section's heading path, in order. "Inleiding" is the letterhead and untitled text before the first heading;
+# "Ondertekening" the signature block; a footnote becomes its own section under the section that cites it.
 HEADINGS = {
     "000_c54184f091ec131b": [
         "Inleiding",
@@ -22,6 +22,7 @@ HEADINGS = {
         "COVID-19",
         "Oekraïne Enhanced Opportunities Partner",
         "Nieuw kader voor beheer NAVO trustfunds",
+        "Ondertekening",
     ],
     "001_42c0a636b663bd7b": [
         "Inleiding",
@@ -33,11 +34,13 @@ HEADINGS = {
         "Operaties en missies > Afghanistan",
         "Vrouwen, vrede en veiligheid",
         "Letter of Intent grondgebonden luchtverdediging",
+        "Ondertekening",
         "Letter of Intent grondgebonden luchtverdediging > Voetnoot 1",
     ],
     # A cover letter signed by Blok, then the report itself under its own (capitalised) title.
     "002_2b3a2a813bb728d5": [
         "Inleiding",
+        "Ondertekening",
         "VERSLAG BIJEENKOMST NAVO MINISTERS VAN BUITENLANDSE ZAKEN VAN 2 april 2020",
         "COVID-19",
         "Het Zuiden > Irak",
@@ -55,6 +58,7 @@ HEADINGS = {
         "Gevolgen uitbraak COVID-19",
         "Desinformatie",
         "Kamervragen",
+        "Ondertekening",
     ],
     "004_5bee7b7e70133a4b": [
         "Inleiding",
@@ -130,7 +134,7 @@ def test_every_heading_is_a_line_of_the_raw_letter(corpus, raw_letters, doc_id):
     raw_flat = " ".join(raw_letters[doc_id].split())
     for section in corpus.get(doc_id).sections:
         for step in section.heading.split(" > "):
-            if step == "Inleiding" or step.startswith("Voetnoot "):
+            if step in ("Inleiding", "Ondertekening") or step.startswith("Voetnoot "):
                 continue
             assert step in raw_lines or step in raw_flat, step
 
@@ -154,12 +158,19 @@ def test_section_ids_are_unique_and_name_their_document(corpus):
         assert all(s.doc_id == doc.doc_id and s.section_id.startswith(f"{doc.doc_id}#") for s in doc.sections)
 
 
-def test_headers_and_signatures_are_in_no_section(corpus):
-    """The letterhead and the signature are not content: a passage citing them would answer nothing."""
+def test_letterhead_opens_the_first_section_and_signature_is_its_own(corpus):
+    """The date line and the signatory are citable ("Wanneer is de brief verstuurd?"), each in a known place."""
+    first = corpus.get("001_42c0a636b663bd7b").sections[0]
+    assert first.heading == "Inleiding" and first.text.startswith("Nr. 348 BRIEF VAN DE MINISTER VAN DEFENSIE")
+    assert "Den Haag, 6 november 2020" in first.text
     for doc in corpus.documents:
+        signed = [s for s in doc.sections if s.heading == "Ondertekening"]
+        assert len(signed) == (1 if doc.ministers else 0), doc.doc_id
+        for section in signed:
+            assert all(name in section.text for name in doc.ministers)
         for section in doc.sections:
-            for furniture in ("Aan de Voorzitter", "Den Haag,", "Bijleveld-Schouten", "S.A. Blok", "BRIEF VAN DE"):
-                assert furniture not in section.text, (doc.doc_id, section.heading, furniture)
+            if section.heading != "Ondertekening":
+                assert not any(name in section.text for name in ("Bijleveld-Schouten\n", "S.A. Blok")), section
 
 
 def test_fingerprint_is_stable_and_sees_passage_changes(corpus):

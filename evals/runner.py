@@ -1,0 +1,337 @@
+"""Run named configurations over the evaluation questions, side by side, and collect every figure.
+
+A configuration is an encoder, a RetrievalConfig, the k passed to `ask`, and optional composer settings.
+One Assistant is loaded per encoder and reconfigured for each configuration that uses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from embeddings.encoders import DEFAULT_ENCODER
+from evals import metrics
+from evals.dataset import EvalQuestion, evidence_spans, is_relevant
+from qa.errors import IndexError_, QAError
+from qa.retrieval import RetrievalConfig
+
+SEARCH_K = 10
+HIT_KS = (1, 3, 5, 10)
+SNIPPET_CHARS = 120
+MINILM = "all-MiniLM-L6-v2"
+
+
+class UnknownConfigError(QAError):
+    """A --config name that is not one of CONFIGS."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    name: str
+    encoder: str = DEFAULT_ENCODER
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    k: int = 8
+    composer: dict[str, Any] | None = None  # passed as ComposerConfig(**composer); None: the default composer
+    description: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "encoder": self.encoder,
+            "retrieval": asdict(self.retrieval),
+            "k": self.k,
+            "composer": dict(self.composer) if self.composer else None,
+            "description": self.description,
+        }
+
+
+CONFIGS: dict[str, EvalConfig] = {
+    c.name: c
+    for c in (
+        EvalConfig("bm25", retrieval=RetrievalConfig(method="bm25"), description="BM25 only (Dutch stemming)"),
+        EvalConfig("dense-e5", retrieval=RetrievalConfig(method="dense"), description="dense, multilingual-e5-small"),
+        EvalConfig("dense-minilm", MINILM, RetrievalConfig(method="dense"), description="dense, all-MiniLM-L6-v2"),
+        EvalConfig("hybrid", description="the default: RetrievalConfig() with multilingual-e5-small"),
+        EvalConfig(
+            "hybrid-rrf", retrieval=RetrievalConfig(fusion="rrf", dense_weight=1.0),
+            description="reciprocal rank fusion, equal weights",
+        ),
+        EvalConfig("hybrid-minilm", MINILM, description="default fusion with all-MiniLM-L6-v2"),
+        EvalConfig("hybrid-k4", k=4, description="default retrieval, only 4 passages to the composer"),
+        EvalConfig("hybrid-1sent", composer={"max_sentences": 1}, description="the composer quotes one sentence"),
+    )
+}  # fmt: skip
+DEFAULT_CONFIG = "hybrid"
+
+
+def select_configs(names: Sequence[str] | None) -> list[EvalConfig]:
+    """The named configurations in the order given (all of them when none are named)."""
+    if not names:
+        return list(CONFIGS.values())
+    unknown = [n for n in names if n not in CONFIGS]
+    if unknown:
+        raise UnknownConfigError(f"unknown configuration {', '.join(map(repr, unknown))}; known: {', '.join(CONFIGS)}")
+    return [CONFIGS[n] for n in dict.fromkeys(names)]
+
+
+def load_assistant(encoder: str, index_dir=None, progress: bool = False):
+    """Assistant.load for one encoder; an index that is stale or damaged is rebuilt (it is derived data)."""
+    from qa.assistant import Assistant
+
+    try:
+        return Assistant.load(index_dir=index_dir, encoder=encoder, progress=progress)
+    except IndexError_ as exc:
+        print(f"note: {exc}\nnote: rebuilding the {encoder} index for the evaluation", file=sys.stderr)
+        return Assistant.load(index_dir=index_dir, encoder=encoder, progress=progress, rebuild=True)
+
+
+def apply_config(assistant, cfg: EvalConfig, default_composer: Any) -> None:
+    """Point the assistant's retriever and composer at cfg's settings (the defaults where cfg has none)."""
+    assistant.retriever.config = cfg.retrieval
+    if cfg.composer:
+        from qa.compose import ComposerConfig
+
+        assistant.composer_config = ComposerConfig(**cfg.composer)
+    elif default_composer is not None:
+        assistant.composer_config = default_composer
+
+
+# ---------------------------------------------------------------- one question
+
+
+def _snippet(sp) -> dict:
+    p = sp.passage
+    return {"doc_id": p.doc_id, "heading": p.heading, "text": " ".join(p.text.split())[:SNIPPET_CHARS]}
+
+
+def relevance_flags(question: EvalQuestion, results, spans) -> list[bool]:
+    return [
+        is_relevant(question, sp.passage.doc_id, sp.passage.start, sp.passage.end, sp.passage.text, spans)
+        for sp in results
+    ]
+
+
+def count_relevant(question: EvalQuestion, index_passages, spans) -> int:
+    """How many passages of the whole index hold the evidence (the ideal ranking for nDCG)."""
+    return sum(
+        is_relevant(question, it.passage.doc_id, it.passage.start, it.passage.end, it.passage.text, spans)
+        for it in index_passages
+    )
+
+
+def retrieval_record(question: EvalQuestion, results, spans, n_relevant: int) -> dict:
+    record: dict[str, Any] = {"top": [_snippet(sp) for sp in results[:3]]}
+    if not question.answerable:
+        return record | {"relevance": None, "rank": None, "rr": None, "ndcg": None}
+    rel = relevance_flags(question, results, spans)
+    return record | {
+        "relevance": rel,
+        "rank": metrics.first_relevant_rank(rel),
+        "rr": metrics.reciprocal_rank(rel, SEARCH_K),
+        "ndcg": metrics.ndcg_at_k(rel, SEARCH_K, n_relevant),
+    }
+
+
+def answer_record(question: EvalQuestion, answer, spans) -> dict:
+    cited = [metrics.CitedSpan(c.doc_id, c.start, c.end, c.quote) for c in answer.citations]
+    record = {
+        "answer": answer.answer,
+        "abstained": bool(answer.abstained),
+        "citations": [asdict(c) for c in cited],
+        "top_score": max((c.score for c in answer.citations), default=None),  # for calibrating abstention
+        "timings_ms": dict(answer.timings_ms),
+    }
+    if not question.answerable:
+        return record | {"accepted": None, "token_f1": None, "right_doc_cited": None, "citation_precision": None}
+    span = spans.get(question.doc_ids[0])
+    return record | {
+        "accepted": metrics.accepted_match(answer.answer, question.answers),
+        "token_f1": metrics.token_f1(answer.answer, question.answers),
+        "right_doc_cited": metrics.right_document_cited(cited, question.doc_ids),
+        "citation_precision": metrics.citation_precision(cited, question.doc_ids, span, question.answers),
+    }
+
+
+def evaluate_question(assistant, cfg: EvalConfig, question: EvalQuestion, spans, n_relevant: int) -> dict:
+    record: dict[str, Any] = {
+        "id": question.id, "question": question.question, "language": question.language,
+        "category": question.category, "answerable": question.answerable, "answers": list(question.answers),
+        "doc_ids": list(question.doc_ids), "error": None,
+    }  # fmt: skip
+    started = time.perf_counter()
+    results = assistant.search(question.question, k=SEARCH_K)
+    record["search_ms"] = (time.perf_counter() - started) * 1000
+    record |= retrieval_record(question, results, spans, n_relevant)
+    started = time.perf_counter()
+    try:
+        answer = assistant.ask(question.question, k=cfg.k)
+    except Exception as exc:  # one composer crash must not lose the whole run; it is counted and reported
+        return record | answer_record(question, _EmptyAnswer(), spans) | {"ask_ms": None, "error": repr(exc)}
+    record["ask_ms"] = (time.perf_counter() - started) * 1000
+    return record | answer_record(question, answer, spans)
+
+
+class _EmptyAnswer:
+    """Stands in for the answer of an ask that raised: not refused, nothing cited, so every answer metric fails."""
+
+    answer, abstained, citations, timings_ms = "", False, (), {}
+
+
+# ---------------------------------------------------------------- aggregates
+
+
+def summarize(records: Sequence[dict]) -> dict:
+    """Every metric over a list of question records (None where it does not apply or was not measured)."""
+    answerable = [r for r in records if r["answerable"]]
+    unanswerable = [r for r in records if not r["answerable"]]
+    out: dict[str, Any] = {"n": len(records), "n_answerable": len(answerable), "n_unanswerable": len(unanswerable)}
+    for k in HIT_KS:
+        out[f"hit@{k}"] = metrics.mean(metrics.hit_at_k(r["relevance"], k) for r in answerable)
+    out["mrr@10"] = metrics.mean(r["rr"] for r in answerable)
+    out["ndcg@10"] = metrics.mean(r["ndcg"] for r in answerable)
+    for key in ("accepted", "token_f1", "right_doc_cited", "citation_precision"):
+        out[key] = metrics.mean(r.get(key) for r in answerable)
+    out["refusal_rate"] = metrics.refusal_rate([r["abstained"] for r in unanswerable])
+    out["false_refusal_rate"] = metrics.false_refusal_rate([r["abstained"] for r in answerable])
+    out["search_ms"] = metrics.latency_summary([r["search_ms"] for r in records])
+    out["ask_ms"] = metrics.latency_summary([r["ask_ms"] for r in records if r["ask_ms"] is not None])
+    out["errors"] = sum(1 for r in records if r.get("error"))
+    return out
+
+
+def breakdown(records: Sequence[dict], key: str) -> dict[str, dict]:
+    groups: dict[str, list[dict]] = {}
+    for r in records:
+        groups.setdefault(r[key], []).append(r)
+    return {name: summarize(groups[name]) for name in sorted(groups)}
+
+
+def abstention_sweep(records: Sequence[dict]) -> list[dict]:
+    """What refusing every answer whose best citation scores at or below t would give, for t at the quantiles
+    of the unanswerable questions' scores: the data for calibrating the composer's abstention threshold."""
+    unanswerable = [r["top_score"] for r in records if not r["answerable"]]
+    answerable = [r["top_score"] for r in records if r["answerable"]]
+    scored = [v for v in unanswerable if v is not None]
+    if not scored:
+        return []
+    thresholds = sorted({round(metrics.percentile(scored, q), 4) for q in (0, 25, 50, 75, 90, 100)})
+    return metrics.abstention_sweep(answerable, unanswerable, thresholds)
+
+
+def failure_reasons(record: dict) -> list[str]:
+    reasons = []
+    if record.get("error"):
+        reasons.append(f"error: {record['error']}")
+    if record["answerable"]:
+        if record["rank"] is None:
+            reasons.append(f"evidence not in top {SEARCH_K}")
+        elif record["rank"] > 1:
+            reasons.append(f"evidence at rank {record['rank']}")
+        if record.get("accepted") is False:
+            reasons.append("refused" if record.get("abstained") else "answer wrong")
+    elif record.get("abstained") is False:
+        reasons.append("not refused")
+    return reasons
+
+
+def failures(records: Sequence[dict]) -> list[dict]:
+    keep = ("id", "question", "language", "category", "answers", "doc_ids", "rank", "answer", "abstained", "top")
+    out = []
+    for r in records:
+        reasons = failure_reasons(r)
+        if reasons:
+            out.append({k: r.get(k) for k in keep} | {"reasons": reasons})
+    return out
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="Evaluating", unit="q", disable=not enabled, file=sys.stderr)
+
+
+def evaluate_config(assistant, cfg: EvalConfig, questions, contexts, bar) -> dict:
+    warm = questions[0].question  # first calls pay for lazy loading; they are not timed
+    assistant.search(warm, k=SEARCH_K)
+    with contextlib.suppress(Exception):  # a failing ask is recorded per question below
+        assistant.ask(warm, k=cfg.k)
+    records = []
+    for q in questions:
+        bar.set_postfix_str(cfg.name, refresh=False)
+        spans, n_relevant = contexts[q.id]
+        records.append(evaluate_question(assistant, cfg, q, spans, n_relevant))
+        bar.update(1)
+    return {
+        "config": cfg.to_dict(),
+        "summary": summarize(records),
+        "by_category": breakdown(records, "category"),
+        "by_language": breakdown(records, "language"),
+        "abstention_sweep": abstention_sweep(records),
+        "failures": failures(records),
+        "questions": records,
+    }
+
+
+def question_contexts(assistant, questions) -> dict[str, tuple[dict, int]]:
+    out = {}
+    for q in questions:
+        spans = evidence_spans(assistant.corpus, q)
+        out[q.id] = (spans, count_relevant(q, assistant.index.passages, spans) if q.answerable else 0)
+    return out
+
+
+def run_eval(
+    questions: Sequence[EvalQuestion],
+    configs: Sequence[EvalConfig],
+    index_dir=None,
+    progress: bool = True,
+    loader: Callable[[str], Any] | None = None,
+    questions_file: str | None = None,
+) -> dict:
+    """Evaluate each configuration over all questions; the results dict is what results.json holds."""
+    if not questions:
+        raise QAError("there are no evaluation questions to run")
+    started = time.perf_counter()
+    loader = loader or (lambda name: load_assistant(name, index_dir, progress))
+    assistants = {cfg.encoder: None for cfg in configs}
+    for name in assistants:
+        assistants[name] = loader(name)
+    defaults = {name: getattr(a, "composer_config", None) for name, a in assistants.items()}
+    first = next(iter(assistants.values()))
+    contexts = question_contexts(first, questions)
+    results: dict[str, Any] = {"meta": _meta(questions, configs, assistants, questions_file), "configs": {}}
+    with _progress_bar(len(questions) * len(configs), progress) as bar:
+        for cfg in configs:
+            assistant = assistants[cfg.encoder]
+            apply_config(assistant, cfg, defaults[cfg.encoder])
+            results["configs"][cfg.name] = evaluate_config(assistant, cfg, questions, contexts, bar)
+    results["meta"]["elapsed_s"] = round(time.perf_counter() - started, 2)
+    return results
+
+
+def _meta(questions, configs, assistants, questions_file: str | None) -> dict:
+    first = next(iter(assistants.values()))
+    return {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "questions_file": questions_file,
+        "n_questions": len(questions),
+        "n_answerable": sum(q.answerable for q in questions),
+        "n_unanswerable": sum(not q.answerable for q in questions),
+        "configs": [c.name for c in configs],
+        "corpus_fingerprint": getattr(first.corpus, "fingerprint", None),
+        "index_folders": {name: str(getattr(a.index, "folder", "")) for name, a in assistants.items()},
+        "composers": {name: getattr(getattr(a, "composer", None), "name", None) for name, a in assistants.items()},
+        "search_k": SEARCH_K,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }

@@ -1,0 +1,332 @@
+"""Cited answers: pick the sources' own sentences, number them, or say honestly that the letters are silent.
+
+`Composer` is the seam: the default `ExtractiveComposer` needs no language model; `ChatModelComposer` (in
+`qa/generative.py`) plugs a LangChain chat model in without touching retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from corpus import Document
+from embeddings.lexical import tokenize
+from qa.language import detect_language
+from qa.models import Answer, Citation, ScoredPassage
+from qa.retrieval import Retriever, validate_k, validate_question
+
+if TYPE_CHECKING:
+    from qa.assistant import Assistant
+
+REFUSAL = {"nl": "De documenten bevatten hierover geen antwoord.", "en": "The documents do not answer this."}
+KIND_NL = {"verslag": "het verslag", "geannoteerde agenda": "de geannoteerde agenda", "brief": "de brief"}
+KIND_EN = {"verslag": "report", "geannoteerde agenda": "annotated agenda", "brief": "letter"}
+MONTHS_EN = "January February March April May June July August September October November December".split()
+MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
+# A sentence that leans on the one before it ("Nederland draagt hier ... bij") needs that one to read whole.
+ANAPHORA = re.compile(
+    r"^(Dit|Deze|Daarbij|Daarom|Daardoor|Hierdoor|Hiermee|Hierbij|Hiervoor|Zij|Die|Beiden|Dat|Zo)\b|\b(hier|daar|hiervan|daarvan)\b"
+)
+NUMBER_QUESTION = re.compile(r"\b(hoeveel|hoe veel|hoe lang|how many|how much|how long|welk bedrag|aantal)\b", re.I)
+DATE_QUESTION = re.compile(r"\b(wanneer|welke datum|op welke dag|welke data|when|what date|which date)\b", re.I)
+NUMBERISH = re.compile(r"\d|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|miljoen|miljard|dertig\w*)\b")
+WHO_QUESTION = re.compile(
+    r"\b(wie|who|welke (?:landen|bondgenoten|personen|leden|ministers?)|which (?:countries|allies))\b", re.I
+)
+NAMEISH = re.compile(r"(?:\b[A-Z][\w.-]+\b.*?){3,}")
+DATEISH = re.compile(r"\b(\d{4}|" + "|".join(MONTHS_NL) + r")\b", re.I)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+FOLLOW_UP = re.compile(
+    r"^(en|and|ook|also|what about|how about|hoe zit)\b|\b(daarover|hierover|erover|it|they|that)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class ComposerConfig:
+    max_sentences: int = 3
+    dense_weight: float = 1.0
+    lexical_weight: float = 0.2
+    rank_weight: float = 0.05
+    answer_type_weight: float = 0.05
+    keep_ratio: float = 0.93  # a further sentence must score at least this share of the best one
+    duplicate_overlap: float = 0.6
+    # Abstain when no sentence is this close to the question (cosine, e5): set so that under 5% of the
+    # evaluation set's answerable questions are refused (README, "Abstention").
+    dense_floor_nl: float = 0.853
+    dense_floor_en: float = 0.807
+    lexical_vouch: float = 0.5
+
+
+@dataclass(frozen=True)
+class Composition:
+    answer: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+
+
+class Composer(Protocol):
+    name: str
+
+    def compose(
+        self, question: str, language: str, passages: Sequence[ScoredPassage], retriever: Retriever,
+        documents: Mapping[str, Document],
+    ) -> Composition: ...  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    index: int  # into retriever.index.sentences
+    score: float
+    passage: ScoredPassage
+    lexical: float = 0.0
+
+
+def corpus_years(retriever: Retriever) -> set[str]:
+    index = retriever.index
+    if not hasattr(index, "_years"):
+        index._years = {y for s in index.sentences for y in YEAR.findall(s.text)}
+    return index._years
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(FOLLOW_UP.search(question)) or len(tokenize(question)) <= 2
+
+
+def contextualize(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """A follow-up ("En wat werd er in oktober over gezegd?") is searched together with the previous question."""
+    if history and is_follow_up(question):
+        return f"{question} {history[-1][0]}"
+    return question
+
+
+def idf_weights(retriever: Retriever, terms: Sequence[str]) -> np.ndarray:
+    bm25 = retriever.index.bm25
+    n = max(bm25.n_docs, 1)
+    df = np.array([bm25.indptr[i + 1] - bm25.indptr[i] if (i := bm25.vocab.get(t)) is not None else 0 for t in terms])
+    return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def lexical_overlap(question_terms: Sequence[str], weights: np.ndarray, text: str) -> float:
+    """IDF-weighted share of the question's key terms that the text contains."""
+    if not question_terms:
+        return 0.0
+    present = set(tokenize(text))
+    hit = np.array([t in present for t in question_terms], dtype=np.float64)
+    return float((hit * weights).sum() / max(weights.sum(), 1e-9))
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+class ExtractiveComposer:
+    """Scores each sentence of the retrieved passages and quotes the best one to three."""
+
+    name = "extractive"
+
+    def __init__(self, config: ComposerConfig | None = None):
+        self.config = config or ComposerConfig()
+
+    def score_sentences(
+        self, question: str, passages: Sequence[ScoredPassage], retriever: Retriever
+    ) -> list[Candidate]:
+        c = self.config
+        index = retriever.index
+        position = {item.passage.passage_id: i for i, item in enumerate(index.passages)}
+        dense = retriever.sentence_scores(question)
+        terms = sorted(set(tokenize(question)))
+        weights = idf_weights(retriever, terms)
+        wants_number, wants_date = bool(NUMBER_QUESTION.search(question)), bool(DATE_QUESTION.search(question))
+        wants_names = bool(WHO_QUESTION.search(question))
+        seen: dict[int, Candidate] = {}
+        for passage in passages:
+            for j in index.passage_sentences(position[passage.passage.passage_id]):
+                if j in seen:
+                    continue
+                text = index.sentences[j].text
+                typed = (
+                    (wants_number and bool(NUMBERISH.search(text)))
+                    or (wants_date and bool(DATEISH.search(text)))
+                    or (wants_names and bool(NAMEISH.search(text[1:])))
+                )
+                # Read in context: the heading (a footnote's topic is there) and the sentence before, which
+                # often names what this one answers ("Ook komt er een Revolving Fund ... Nederland draagt hier ...").
+                before = index.sentences[j - 1] if j > 0 else None
+                if (
+                    before is not None
+                    and before.heading == index.sentences[j].heading
+                    and before.doc_id == index.sentences[j].doc_id
+                ):
+                    text = f"{before.text} {text}"
+                text = f"{index.sentences[j].heading} {text}"
+                lexical = lexical_overlap(terms, weights, text)
+                score = (
+                    c.dense_weight * float(dense[j])
+                    + c.lexical_weight * lexical
+                    + c.rank_weight / passage.rank
+                    + c.answer_type_weight * typed
+                )
+                seen[j] = Candidate(j, score, passage, lexical)
+        return sorted(seen.values(), key=lambda cand: -cand.score)
+
+    def select(self, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
+        c = self.config
+        chosen: list[Candidate] = []
+        sentences = retriever.index.sentences
+        for cand in candidates:
+            if len(chosen) >= c.max_sentences or (chosen and cand.score < c.keep_ratio * chosen[0].score):
+                break
+            words = _words(sentences[cand.index].text)
+            duplicate = any(
+                len(words & (other := _words(sentences[ch.index].text))) / max(len(words | other), 1)
+                > c.duplicate_overlap
+                for ch in chosen
+            )
+            if not duplicate:
+                chosen.append(cand)
+        return chosen
+
+    def should_abstain(self, question: str, language: str, candidates: list[Candidate], retriever: Retriever) -> bool:
+        if not candidates:
+            return True
+        years = set(YEAR.findall(question))
+        if years - corpus_years(retriever):
+            return True  # asks about a year no letter mentions
+        floor = self.config.dense_floor_en if language == "en" else self.config.dense_floor_nl
+        best_dense = max(float(retriever.sentence_scores(question)[c.index]) for c in candidates)
+        # The key terms found together in one sentence (with its context) vouch for it even when the
+        # embedding is unsure.
+        return best_dense < floor and candidates[0].lexical < self.config.lexical_vouch
+
+    def compose(self, question, language, passages, retriever, documents) -> Composition:
+        candidates = self.score_sentences(question, passages, retriever) if passages else []
+        if self.should_abstain(question, language, candidates, retriever):
+            return Composition(REFUSAL[language], (), True)
+        spans = _with_context(self.select(candidates, retriever), retriever)
+        return _render(spans, language, documents)
+
+
+@dataclass(frozen=True)
+class Span:
+    doc_id: str
+    start: int
+    end: int
+    score: float
+    passage: ScoredPassage
+
+
+def _with_context(chosen: list[Candidate], retriever: Retriever) -> list[Span]:
+    """Widen each chosen sentence with its neighbour where it would not read whole; merge adjacent ones."""
+    sentences = retriever.index.sentences
+    spans = []
+    for cand in chosen:
+        s = sentences[cand.index]
+        start, end = s.start, s.end
+        before = sentences[cand.index - 1] if cand.index > 0 else None
+        after = sentences[cand.index + 1] if cand.index + 1 < len(sentences) else None
+        if ANAPHORA.search(s.text) and before and before.doc_id == s.doc_id and before.heading == s.heading:
+            start = before.start
+        if s.text.rstrip().endswith(":") and after and after.doc_id == s.doc_id and after.heading == s.heading:
+            end = after.end
+        spans.append(Span(s.doc_id, start, end, cand.score, cand.passage))
+    spans.sort(key=lambda sp: (sp.doc_id, sp.start))
+    merged: list[Span] = []
+    for sp in spans:
+        last = merged[-1] if merged else None
+        if last and last.doc_id == sp.doc_id and sp.start <= last.end + 2:
+            merged[-1] = Span(sp.doc_id, last.start, max(last.end, sp.end), max(last.score, sp.score), last.passage)
+        else:
+            merged.append(sp)
+    return merged
+
+
+def _when(doc: Document, language: str) -> str:
+    dates = doc.meeting_dates or ((doc.letter_date,) if doc.letter_date else ())
+    if not dates:
+        return ""
+    months = MONTHS_EN if language == "en" else MONTHS_NL
+    last = dates[-1]
+    return f"{'-'.join(str(d.day) for d in dates)} {months[last.month - 1]} {last.year}"
+
+
+def frame(doc: Document, language: str) -> str:
+    when = _when(doc, language)
+    if language == "en":
+        kind = KIND_EN.get(doc.kind, "letter")
+        return f"According to the {kind} of {when} (quoted in Dutch):" if when else f"According to the {kind}:"
+    kind = KIND_NL.get(doc.kind, "de brief")
+    return f"Volgens {kind} van {when}:" if when else f"Volgens {kind}:"
+
+
+def _with_marker(sentence: str, n: int) -> str:
+    """'... bij [1].' but '... 2 april jl. [1]': an abbreviation keeps its full stop."""
+    last = sentence.rsplit(None, 1)[-1]
+    if sentence.endswith(".") and "." not in last[:-1] and last[:-1].lower() not in ("jl", "etc", "enz"):
+        return f"{sentence[:-1]} [{n}]."
+    return f"{sentence} [{n}]"
+
+
+def _render(spans: list[Span], language: str, documents: Mapping[str, Document]) -> Composition:
+    order = sorted({sp.doc_id for sp in spans}, key=lambda d: (documents[d].meeting_dates or (), d))
+    parts, citations = [], []
+    for doc_id in order:
+        doc = documents[doc_id]
+        parts.append(frame(doc, language))
+        for sp in (s for s in spans if s.doc_id == doc_id):
+            n = len(citations) + 1
+            quote = doc.text[sp.start : sp.end]
+            flat = " ".join(quote.split())
+            parts.append(_with_marker(flat, n))
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=doc_id,
+                    title=doc.title,
+                    heading=sp.passage.passage.heading,
+                    letter_date=doc.letter_date,
+                    quote=quote,
+                    start=sp.start,
+                    end=sp.end,
+                    score=sp.score,
+                    passage_id=sp.passage.passage.passage_id,
+                )
+            )
+    return Composition(" ".join(parts), tuple(citations), False)
+
+
+def answer_question(
+    assistant: Assistant,
+    question: str,
+    k: int = 8,
+    doc_ids: Sequence[str] | None = None,
+    since=None,
+    until=None,
+    history: Sequence[tuple[str, str]] = (),
+) -> Answer:
+    started = time.perf_counter()
+    question, k = validate_question(question), validate_k(k)
+    language = detect_language(question)
+    query = validate_question(contextualize(question, history))
+    passages = assistant.search(query, k=k, doc_ids=doc_ids, since=since, until=until)
+    retrieved = time.perf_counter()
+    documents = {d.doc_id: d for d in assistant.corpus.documents}
+    composition = assistant.composer.compose(query, language, passages, assistant.retriever, documents)
+    done = time.perf_counter()
+    return Answer(
+        question=question,
+        language=language,
+        answer=composition.answer,
+        abstained=composition.abstained,
+        citations=composition.citations,
+        passages=tuple(passages),
+        timings_ms={
+            "retrieve": (retrieved - started) * 1000,
+            "compose": (done - retrieved) * 1000,
+            "total": (done - started) * 1000,
+        },
+    )
