@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from qa.app import build_app, run_benchmark
+from qa.app import build_app
+from qa.app_eval import run_benchmark
 from qa.errors import QAError
 
 
