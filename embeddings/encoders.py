@@ -75,7 +75,8 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # any loading failure: missing files, no network, bad config
             raise EncoderError(f"cannot load sentence-transformers model {model!r} offline: {exc}") from exc
         self.name = name or model
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        st = self._model  # newer sentence-transformers renamed the method and warn on the old name
+        self.dim = int((getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)())
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
 
     def _encode(self, texts: list[str]) -> np.ndarray:

@@ -43,10 +43,13 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _stemmers()[0].stemWord(word)
+
+
 def tokenize(text: str) -> list[str]:
-    dutch, _ = _stemmers()
-    words = [w for w in TOKEN.findall(fold(text)) if w not in STOPWORDS]
-    return dutch.stemWords(words)
+    return [stem(w) for w in TOKEN.findall(fold(text)) if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)

@@ -160,32 +160,37 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
 
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
+    for stale in folder.parent.glob(f".{folder.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
-        for item in items:
-            f.write(json.dumps(_passage_record(item), ensure_ascii=False) + "\n")
-    faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
-    save_bm25(bm25, tmp)
-    with (tmp / "sentences.jsonl").open("w", encoding="utf-8") as f:
-        for sent in sentences:
-            f.write(json.dumps(sent.__dict__, ensure_ascii=False) + "\n")
-    np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float32), allow_pickle=False)
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "encoder": {"name": encoder.name, "dim": encoder.dim},
-        "corpus_fingerprint": corpus.fingerprint,
-        "documents": [doc.doc_id for doc in corpus.documents],
-        "passage_count": len(items),
-        "sentence_count": len(sentences),
-        "vector_index": type(vector_index).__name__,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "build_seconds": round(time.perf_counter() - started, 3),
-        "files": {name: _sha256(tmp / name) for name in FILES},
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    _swap_into_place(tmp, folder)
+    try:
+        with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
+            for item in items:
+                f.write(json.dumps(_passage_record(item), ensure_ascii=False) + "\n")
+        faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+        save_bm25(bm25, tmp)
+        with (tmp / "sentences.jsonl").open("w", encoding="utf-8") as f:
+            for sent in sentences:
+                f.write(json.dumps(sent.__dict__, ensure_ascii=False) + "\n")
+        np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float32), allow_pickle=False)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "encoder": {"name": encoder.name, "dim": encoder.dim},
+            "corpus_fingerprint": corpus.fingerprint,
+            "documents": [doc.doc_id for doc in corpus.documents],
+            "passage_count": len(items),
+            "sentence_count": len(sentences),
+            "vector_index": type(vector_index).__name__,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - started, 3),
+            "files": {name: _sha256(tmp / name) for name in FILES},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _swap_into_place(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # never leave a half-written build behind
+        raise
     return Index(folder, manifest, items, vector_index, bm25, sentences, sentence_vectors)
 
 
@@ -204,7 +209,7 @@ def read_manifest(folder: Path) -> dict:
         raise IndexError_(f"no index at {folder} (missing manifest.json); build it with: qa index --rebuild")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["encoder"]["name"], manifest["files"]
+        manifest["encoder"]["name"], manifest["passage_count"], [manifest["files"][name] for name in FILES]
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise IndexError_(f"the index at {folder} is damaged (manifest unreadable); run: qa index --rebuild") from exc
     if manifest.get("format_version") != FORMAT_VERSION:

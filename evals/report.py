@@ -194,7 +194,7 @@ def metrics_chart(results: dict) -> bytes:
     _grouped_bars(ax, [label for label, _ in CHART_METRICS], series)
     ax.set_ylim(0, 1.05)
     ax.set_title("Retrieval and answer metrics by configuration (false refusal: lower is better)")
-    ax.legend(ncol=min(len(series), 4), fontsize=8)
+    ax.legend(ncol=min(len(series), 5), fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     try:
         return _png(fig)
     finally:

@@ -24,6 +24,7 @@ SEARCH_K = 10
 HIT_KS = (1, 3, 5, 10)
 SNIPPET_CHARS = 120
 MINILM = "all-MiniLM-L6-v2"
+WARM_UP = "Welke onderwerpen besprak de NAVO?"  # not an evaluation question
 
 
 class UnknownConfigError(QAError):
@@ -159,7 +160,8 @@ def answer_record(question: EvalQuestion, answer, spans) -> dict:
     }
 
 
-def evaluate_question(assistant, cfg: EvalConfig, question: EvalQuestion, spans, n_relevant: int) -> dict:
+def search_question(assistant, question: EvalQuestion, spans, n_relevant: int) -> dict:
+    """The question's record with its retrieval figures: search(q, k=10), timed."""
     record: dict[str, Any] = {
         "id": question.id, "question": question.question, "language": question.language,
         "category": question.category, "answerable": question.answerable, "answers": list(question.answers),
@@ -168,14 +170,17 @@ def evaluate_question(assistant, cfg: EvalConfig, question: EvalQuestion, spans,
     started = time.perf_counter()
     results = assistant.search(question.question, k=SEARCH_K)
     record["search_ms"] = (time.perf_counter() - started) * 1000
-    record |= retrieval_record(question, results, spans, n_relevant)
+    return record | retrieval_record(question, results, spans, n_relevant)
+
+
+def ask_question(assistant, cfg: EvalConfig, question: EvalQuestion, spans) -> dict:
+    """The answer figures: ask(q, k=cfg.k), timed; an exception is recorded as a failed answer."""
     started = time.perf_counter()
     try:
         answer = assistant.ask(question.question, k=cfg.k)
     except Exception as exc:  # one composer crash must not lose the whole run; it is counted and reported
-        return record | answer_record(question, _EmptyAnswer(), spans) | {"ask_ms": None, "error": repr(exc)}
-    record["ask_ms"] = (time.perf_counter() - started) * 1000
-    return record | answer_record(question, answer, spans)
+        return answer_record(question, _EmptyAnswer(), spans) | {"ask_ms": None, "error": repr(exc)}
+    return answer_record(question, answer, spans) | {"ask_ms": (time.perf_counter() - started) * 1000}
 
 
 class _EmptyAnswer:
@@ -221,7 +226,7 @@ def abstention_sweep(records: Sequence[dict]) -> list[dict]:
     scored = [v for v in unanswerable if v is not None]
     if not scored:
         return []
-    thresholds = sorted({round(metrics.percentile(scored, q), 4) for q in (0, 25, 50, 75, 90, 100)})
+    thresholds = sorted({metrics.percentile(scored, q) for q in (0, 25, 50, 75, 90, 100)})
     return metrics.abstention_sweep(answerable, unanswerable, thresholds)
 
 
@@ -261,15 +266,15 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def evaluate_config(assistant, cfg: EvalConfig, questions, contexts, bar) -> dict:
-    warm = questions[0].question  # first calls pay for lazy loading; they are not timed
-    assistant.search(warm, k=SEARCH_K)
+    """All questions through search, then all through ask: consecutive calls never share a question, so the
+    retriever's memory of the last query vector never makes one of them look cheaper than it is."""
+    assistant.search(WARM_UP, k=SEARCH_K)  # first calls pay for lazy loading; they are not timed
     with contextlib.suppress(Exception):  # a failing ask is recorded per question below
-        assistant.ask(warm, k=cfg.k)
-    records = []
-    for q in questions:
-        bar.set_postfix_str(cfg.name, refresh=False)
-        spans, n_relevant = contexts[q.id]
-        records.append(evaluate_question(assistant, cfg, q, spans, n_relevant))
+        assistant.ask(WARM_UP, k=cfg.k)
+    bar.set_postfix_str(cfg.name, refresh=False)
+    records = [search_question(assistant, q, *contexts[q.id]) for q in questions]
+    for record, q in zip(records, questions, strict=True):
+        record |= ask_question(assistant, cfg, q, contexts[q.id][0])
         bar.update(1)
     return {
         "config": cfg.to_dict(),

@@ -107,7 +107,7 @@ def _print_answer(answer, as_json: bool) -> None:
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.errors import QAError
 
-    if bool(args.question) == bool(args.batch):
+    if (args.question is None) == (args.batch is None):
         print("error: give a question or --batch FILE (not both)", file=sys.stderr)
         return USAGE_ERROR
     questions = [args.question]

@@ -18,7 +18,7 @@ from corpus import Document
 from embeddings.lexical import tokenize
 from qa.language import detect_language
 from qa.models import Answer, Citation, ScoredPassage
-from qa.retrieval import Retriever, validate_k, validate_question
+from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
@@ -100,7 +100,7 @@ def is_follow_up(question: str) -> bool:
 def contextualize(question: str, history: Sequence[tuple[str, str]]) -> str:
     """A follow-up ("En wat werd er in oktober over gezegd?") is searched together with the previous question."""
     if history and is_follow_up(question):
-        return f"{question} {history[-1][0]}"
+        return f"{question} {history[-1][0]}"[:MAX_QUESTION_CHARS]  # the user typed only the first part
     return question
 
 

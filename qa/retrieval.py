@@ -102,9 +102,11 @@ class Retriever:
         """The question's embedding, remembered for the last question (the composer reuses it)."""
         if self.encoder is None:
             raise QuestionError("dense retrieval needs an encoder")
-        if self._last_query is None or self._last_query[0] != question:
-            self._last_query = (question, self.encoder.encode_queries([question]))
-        return self._last_query[1]
+        cached = self._last_query  # one read: another thread may replace it meanwhile
+        if cached is None or cached[0] != question:
+            cached = (question, self.encoder.encode_queries([question]))
+            self._last_query = cached
+        return cached[1]
 
     def sentence_scores(self, question: str) -> np.ndarray:
         return self.index.sentence_vectors @ self.query_vector(question)[0]

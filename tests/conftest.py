@@ -39,3 +39,76 @@ def letter_dir(tmp_path: Path):
         return folder
 
     return write
+
+
+class HashingEncoder:
+    """A tiny deterministic Encoder for plumbing tests: normalised bags of hashed accent-folded words, no model.
+
+    `fail_after=n` makes the (n+1)-th encode_passages call raise, to test that a failed build changes nothing.
+    """
+
+    def __init__(self, dim: int = 256, name: str = "fake-hash", fail_after: int | None = None):
+        self.name, self.dim, self.fail_after, self.calls = name, dim, fail_after, 0
+
+    def _vectors(self, texts):
+        import hashlib
+
+        import numpy as np
+
+        from embeddings.lexical import STOPWORDS, TOKEN, fold
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in (t for t in TOKEN.findall(fold(text)) if t not in STOPWORDS):
+                h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+                out[row, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+    def encode_queries(self, texts):
+        return self._vectors(list(texts))
+
+    def encode_passages(self, texts, progress=None):
+        if self.fail_after is not None and self.calls >= self.fail_after:
+            raise RuntimeError("encoder crashed mid-build")
+        self.calls += 1
+        vectors = self._vectors(list(texts))
+        if progress:
+            progress(len(texts))
+        return vectors
+
+
+@pytest.fixture
+def hashing_encoder() -> HashingEncoder:
+    """A fresh fake encoder (see HashingEncoder): instant, deterministic, satisfies the Encoder protocol."""
+    return HashingEncoder()
+
+
+@pytest.fixture(scope="session")
+def fake_index(corpus, tmp_path_factory):
+    """The bundled letters indexed once with HashingEncoder (read-only: copy it before damaging it)."""
+    from embeddings.store import build_index
+
+    return build_index(tmp_path_factory.mktemp("fake-index") / "index", corpus, HashingEncoder(), progress=False)
+
+
+@pytest.fixture(scope="session")
+def fake_assistant(corpus, fake_index):
+    """An Assistant over the real letters with the fake encoder: real plumbing, no model, instant."""
+    from qa.assistant import Assistant
+
+    return Assistant(corpus, fake_index, HashingEncoder())
+
+
+@pytest.fixture(scope="session")
+def real_assistant(tmp_path_factory):
+    """The real Assistant (default encoder, multilingual-e5-small) over an index built once per session (~25 s)."""
+    from qa.assistant import Assistant
+
+    return Assistant.load(index_dir=tmp_path_factory.mktemp("index"), progress=False)
+
+
+@pytest.fixture
+def make_hashing_encoder():
+    """HashingEncoder itself, for tests that need one with another name, size or a planned failure."""
+    return HashingEncoder

@@ -88,14 +88,6 @@ def launched(assistant) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def real_assistant(tmp_path_factory):
-    """The real Assistant (real encoder) over a fresh index built for this session (~20 s the first time)."""
-    from qa.assistant import Assistant
-
-    return Assistant.load(index_dir=tmp_path_factory.mktemp("app-index"), progress=False)
-
-
-@pytest.fixture(scope="session")
 def served_app(real_assistant) -> Iterator[str]:
     with launched(real_assistant) as url:
         yield url

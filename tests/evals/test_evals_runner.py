@@ -11,7 +11,7 @@ import pytest
 from embeddings.store import indexed_passages
 from evals import runner
 from evals.cli import cmd_eval, read_questions
-from evals.dataset import evidence_spans, is_relevant, load_questions
+from evals.dataset import EvalQuestion, evidence_spans, is_relevant, load_questions
 from evals.report import write_outputs
 from qa.errors import QAError
 from qa.models import Answer, Citation, ScoredPassage
@@ -20,6 +20,9 @@ from qa.retrieval import RetrievalConfig
 WRONG_RANK = "q002"  # the scripted retriever puts this question's evidence at rank 2
 WRONG_ANSWER = "q004"  # ... and the scripted composer answers this one wrongly
 NOT_REFUSED = "q151"  # ... and answers this unanswerable one
+
+
+UNKNOWN = EvalQuestion("x", "?", "nl", (), (), "", "unanswerable")  # the runner's warm-up question
 
 
 class FakeIndex:
@@ -42,14 +45,14 @@ class FakeAssistant:
         self.retriever = FakeRetriever()
         self.composer_config = None
         self.by_text = {q.question: q for q in questions}
-        self.spans = {q.id: evidence_spans(corpus, q) for q in questions}
+        self.spans = {q.id: evidence_spans(corpus, q) for q in [*questions, UNKNOWN]}
 
     def _relevant(self, q, item):
         p = item.passage
         return is_relevant(q, p.doc_id, p.start, p.end, p.text, self.spans[q.id])
 
     def search(self, question, k=10):
-        q = self.by_text[question]
+        q = self.by_text.get(question, UNKNOWN)
         items = sorted(self.index.passages, key=lambda it: not (q.answerable and self._relevant(q, it)))
         if q.id == WRONG_RANK:
             items = [next(it for it in items if not self._relevant(q, it)), *items]
@@ -59,7 +62,7 @@ class FakeAssistant:
         ]
 
     def ask(self, question, k=8):
-        q = self.by_text[question]
+        q = self.by_text.get(question, UNKNOWN)
         if not q.answerable and q.id != NOT_REFUSED:
             return Answer(question, q.language, "Dat staat niet in de brieven.", True, (), ())
         top = self.search(question, k)[0]

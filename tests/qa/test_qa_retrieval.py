@@ -1,0 +1,128 @@
+"""Fusion functions, filters and the Retriever's plumbing (fake encoder; no model)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from corpus import Passage
+from embeddings.store import IndexedPassage, indexed_passages
+from qa.retrieval import RRF_K, RetrievalConfig, Retriever, filter_mask, minmax_fuse, rrf_fuse
+
+DOC_000, DOC_001, DOC_002, DOC_003, DOC_004 = (
+    "000_c54184f091ec131b",
+    "001_42c0a636b663bd7b",
+    "002_2b3a2a813bb728d5",
+    "003_b1d8a65b01473dfa",
+    "004_5bee7b7e70133a4b",
+)
+
+
+def test_rrf_fuse_exact_values():
+    a = np.array([3.0, 1.0, 0.0])  # ranks 1, 2, 3; the third scored 0: no match, no credit
+    b = np.array([1.0, 2.0, 3.0])  # ranks 3, 2, 1
+    fused = rrf_fuse([a, b], [1.0, 2.0])
+    expected = [1 / 61 + 2 / 63, 1 / 62 + 2 / 62, 0 + 2 / 61]
+    np.testing.assert_allclose(fused, expected, rtol=1e-12)
+    assert RRF_K == 60
+
+
+def test_rrf_fuse_custom_k_and_ties_are_stable():
+    fused = rrf_fuse([np.array([2.0, 2.0, 1.0])], [1.0], k=0)
+    np.testing.assert_allclose(fused, [1 / 1, 1 / 2, 1 / 3])
+
+
+def test_rrf_fuse_gives_nothing_for_negative_or_zero_scores():
+    fused = rrf_fuse([np.array([-1.0, 0.0, 0.5])], [1.0], k=0)
+    np.testing.assert_allclose(fused, [0.0, 0.0, 1.0])
+
+
+def test_rrf_fuse_needs_one_weight_per_list():
+    with pytest.raises(ValueError):
+        rrf_fuse([np.array([1.0]), np.array([2.0])], [1.0])
+
+
+def test_minmax_fuse_exact_values():
+    a = np.array([3.0, 1.0, 0.0])  # -> 1, 1/3, 0
+    b = np.array([1.0, 2.0, 3.0])  # -> 0, 1/2, 1
+    np.testing.assert_allclose(minmax_fuse([a, b], [1.0, 2.0]), [1.0, 1 / 3 + 1.0, 2.0], rtol=1e-12)
+
+
+def test_minmax_fuse_constant_list_contributes_nothing():
+    fused = minmax_fuse([np.array([5.0, 5.0, 5.0]), np.array([0.0, 10.0, 5.0])], [3.0, 1.0])
+    np.testing.assert_allclose(fused, [0.0, 1.0, 0.5])
+
+
+def _item(doc_id, meeting_dates=(), letter_date=None, n=0):
+    passage = Passage(doc_id, f"{doc_id}#p{n}", f"{doc_id}#s0", "Kop", "Tekst.", 0, 6)
+    return IndexedPassage(passage, f"Titel {doc_id}", letter_date, tuple(meeting_dates))
+
+
+def test_filter_mask_by_doc_ids():
+    items = [_item("a"), _item("b"), _item("a", n=1), _item("c")]
+    assert filter_mask(items).tolist() == [True] * 4
+    assert filter_mask(items, doc_ids=["a"]).tolist() == [True, False, True, False]
+    assert filter_mask(items, doc_ids=["a", "c"]).tolist() == [True, False, True, True]
+    assert filter_mask(items, doc_ids=["zzz"]).tolist() == [False] * 4
+    assert filter_mask(items, doc_ids=[]).tolist() == [True] * 4  # no filter, not "nothing"
+
+
+def test_filter_mask_by_date_range_is_inclusive_and_uses_meeting_then_letter_date():
+    items = [
+        _item("june", meeting_dates=[date(2020, 6, 17), date(2020, 6, 18)]),
+        _item("october", meeting_dates=[date(2020, 10, 22)], letter_date=date(2020, 11, 6)),
+        _item("letter-only", letter_date=date(2021, 1, 5)),
+        _item("undated"),
+    ]
+    assert filter_mask(items, since=date(2020, 6, 18)).tolist() == [True, True, True, False]
+    assert filter_mask(items, until=date(2020, 6, 17)).tolist() == [True, False, False, False]
+    assert filter_mask(items, since=date(2020, 7, 1), until=date(2020, 12, 31)).tolist() == [False, True, False, False]
+    # the letter date counts only when there is no meeting date: 6 Nov is the October report's letter date
+    assert filter_mask(items, since=date(2020, 11, 1), until=date(2020, 11, 30)).tolist() == [False] * 4
+    assert filter_mask(items, since=date(2021, 1, 1)).tolist() == [False, False, True, False]
+    assert filter_mask(items, doc_ids=["june"], since=date(2020, 10, 1)).tolist() == [False] * 4
+
+
+def test_filter_mask_on_the_bundled_letters(corpus):
+    items = indexed_passages(corpus)
+    docs = np.array([p.passage.doc_id for p in items])
+    october = filter_mask(items, since=date(2020, 10, 1), until=date(2020, 12, 31))
+    assert set(docs[october]) == {DOC_001}
+    assert set(docs[filter_mask(items, since=date(2021, 1, 1))]) == {DOC_004}
+    assert set(docs[filter_mask(items, until=date(2020, 4, 10))]) == {DOC_002}
+    assert set(docs[filter_mask(items, doc_ids=[DOC_000, DOC_003])]) == {DOC_000, DOC_003}
+
+
+def test_search_obeys_filters_with_the_fake_encoder(fake_assistant):
+    for method in ("hybrid", "dense", "bm25"):
+        results = fake_assistant.search("NAVO missie Irak", k=5, doc_ids=[DOC_002], method=method)
+        assert results and {r.doc_id for r in results} == {DOC_002}
+        assert set(results[0].scores) >= {method}
+    results = fake_assistant.search("NAVO", k=50, since=date(2020, 10, 1), until=date(2020, 12, 31))
+    assert {r.doc_id for r in results} == {DOC_001}
+    assert len(results) == sum(1 for p in fake_assistant.index.passages if p.passage.doc_id == DOC_001)
+    # a range with no meeting returns nothing rather than something outside it
+    assert fake_assistant.search("NAVO", since=date(2019, 1, 1), until=date(2019, 12, 31)) == []
+
+
+def test_search_returns_k_ranked_results(fake_assistant):
+    results = fake_assistant.search("Revolving Fund", k=4)
+    assert [r.rank for r in results] == [1, 2, 3, 4]
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    assert len({r.passage.passage_id for r in results}) == 4
+    assert len(fake_assistant.search("NAVO", k=200)) == len(fake_assistant.index.passages)
+
+
+def test_rrf_config_changes_fusion_but_not_plumbing(fake_index, corpus, hashing_encoder):
+    retriever = Retriever(fake_index, hashing_encoder, RetrievalConfig(fusion="rrf"))
+    results = retriever.search("Revolving Fund", k=3)
+    assert results[0].scores["hybrid"] == pytest.approx(results[0].score)
+    assert "Revolving Fund" in results[0].passage.text
+
+
+def test_bm25_only_retriever_needs_no_encoder(fake_index):
+    retriever = Retriever(fake_index, None)
+    results = retriever.search("Revolving Fund", k=2, method="bm25")
+    assert "Revolving Fund" in results[0].passage.text
