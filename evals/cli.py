@@ -7,6 +7,7 @@ also runnable on its own as `python -m evals.cli`.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def read_questions(path: str | None):
     except (OSError, UnicodeDecodeError) as exc:
         raise QAError(f"cannot read questions file {file}: {exc}") from exc
     except (TypeError, AttributeError) as exc:  # a line that is JSON but not an object
-        raise QAError(f"{file}: a line is not a JSON object with the question fields ({exc})") from exc
+        raise QAError(f"{file}:{_first_non_object(file)}: not a JSON object with the question fields") from exc
     if not questions:
         raise QAError(f"questions file {file} holds no questions")
     seen: set[str] = set()
@@ -58,6 +59,13 @@ def read_questions(path: str | None):
             raise QAError(f"{file}: question id {q.id!r} appears more than once")
         seen.add(q.id)
     return questions
+
+
+def _first_non_object(file: Path) -> int | str:
+    for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip() and not isinstance(json.loads(line), dict):
+            return n
+    return "?"
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

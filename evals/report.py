@@ -115,7 +115,8 @@ def _sweep_lines(sweep: list[dict]) -> list[str]:
     lines = [
         "### Abstention threshold sweep",
         "",
-        "Refusing every answer whose best citation score is at or below t (ComposerConfig.abstain_below just above t):",
+        "What refusing, on top of the composer's own refusals, every answer whose best citation score is at "
+        "or below t would give (t at quantiles of the unanswerable questions' scores):",
         "",
         "| t | refusal | false refusal |",
         "|---|---|---|",

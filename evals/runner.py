@@ -262,7 +262,7 @@ def failures(records: Sequence[dict]) -> list[dict]:
 def _progress_bar(total: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="Evaluating", unit="q", disable=not enabled, file=sys.stderr)
+    return tqdm(total=total, desc="Evaluating (search, then ask)", unit="call", disable=not enabled, file=sys.stderr)
 
 
 def evaluate_config(assistant, cfg: EvalConfig, questions, contexts, bar) -> dict:
@@ -272,7 +272,10 @@ def evaluate_config(assistant, cfg: EvalConfig, questions, contexts, bar) -> dic
     with contextlib.suppress(Exception):  # a failing ask is recorded per question below
         assistant.ask(WARM_UP, k=cfg.k)
     bar.set_postfix_str(cfg.name, refresh=False)
-    records = [search_question(assistant, q, *contexts[q.id]) for q in questions]
+    records = []
+    for q in questions:
+        records.append(search_question(assistant, q, *contexts[q.id]))
+        bar.update(1)
     for record, q in zip(records, questions, strict=True):
         record |= ask_question(assistant, cfg, q, contexts[q.id][0])
         bar.update(1)
@@ -315,7 +318,7 @@ def run_eval(
     first = next(iter(assistants.values()))
     contexts = question_contexts(first, questions)
     results: dict[str, Any] = {"meta": _meta(questions, configs, assistants, questions_file), "configs": {}}
-    with _progress_bar(len(questions) * len(configs), progress) as bar:
+    with _progress_bar(2 * len(questions) * len(configs), progress) as bar:
         for cfg in configs:
             assistant = assistants[cfg.encoder]
             apply_config(assistant, cfg, defaults[cfg.encoder])

@@ -55,10 +55,10 @@ class ComposerConfig:
     answer_type_weight: float = 0.05
     keep_ratio: float = 0.93  # a further sentence must score at least this share of the best one
     duplicate_overlap: float = 0.6
-    # Abstain when no sentence is this close to the question (cosine, e5): set so that under 5% of the
-    # evaluation set's answerable questions are refused (README, "Abstention").
-    dense_floor_nl: float = 0.853
-    dense_floor_en: float = 0.807
+    # Abstain when no sentence is this close to the question: (Dutch, English) cosine floors per encoder, set
+    # so that under 5% of the evaluation set's answerable questions are refused (README, "Abstention").
+    # Cosines are not comparable across encoders; an encoder without floors abstains on the other rules only.
+    dense_floors: tuple[tuple[str, float, float], ...] = (("multilingual-e5-small", 0.853, 0.807),)
     lexical_vouch: float = 0.5
 
 
@@ -197,7 +197,11 @@ class ExtractiveComposer:
         years = set(YEAR.findall(question))
         if years - corpus_years(retriever):
             return True  # asks about a year no letter mentions
-        floor = self.config.dense_floor_en if language == "en" else self.config.dense_floor_nl
+        floors = {name: (nl, en) for name, nl, en in self.config.dense_floors}
+        encoder = getattr(retriever.encoder, "name", None)
+        if encoder not in floors:
+            return False
+        floor = floors[encoder][1 if language == "en" else 0]
         best_dense = max(float(retriever.sentence_scores(question)[c.index]) for c in candidates)
         # The key terms found together in one sentence (with its context) vouch for it even when the
         # embedding is unsure.

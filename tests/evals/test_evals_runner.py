@@ -222,7 +222,8 @@ def test_cli_main_returns_2_for_unknown_config(capsys):
         ('{"id": "x1", "question": "Wat?", "language": "nl", "answers": [], "doc_ids": [], "evidence": "", '
          '"category": "unanswerable"}\n\nnot json\n', r"bad\.jsonl:3: not a valid question line"),
         ("", "holds no questions"),
-        ("5\n", "not a JSON object|not a valid question line"),
+        ('{"id": "x1", "question": "Wat?", "language": "nl", "answers": [], "doc_ids": [], "evidence": "", '
+         '"category": "unanswerable"}\n5\n', r"bad\.jsonl:2: not a JSON object"),
     ],
 )  # fmt: skip
 def test_cli_malformed_questions_file(tmp_path, content, message):
