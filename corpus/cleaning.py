@@ -22,7 +22,7 @@ SIGNATURE_ROLE = re.compile(
 )
 NAME_LIKE = re.compile(r"^(?:(?:Drs|Dr|Mr|Ir|Prof)\.\s*)?(?:[A-Z][a-z]{0,2}\.\s*)+[A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*$")
 FOOTNOTE_START = re.compile(r"^(\d{1,2}) (\S.*)$")
-SENTENCE_END = tuple(".:;!?»”\")")
+SENTENCE_END = tuple('.:;!?»”")')
 SUSPENDED_HYPHEN_NEXT = re.compile(r"^(en|of|tot|and|or)\b")
 WORD = re.compile(r"[^\W_][\w-]*")
 # A Markdown heading ("## Irak"): a .md letter states its headings and their nesting outright.

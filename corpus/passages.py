@@ -11,9 +11,39 @@ OVERLAP_SENTENCES = 1
 
 # Abbreviations that never end a sentence, even before a capital ("w.o. Nederland", "Drs. Bijleveld").
 NON_FINAL = {
-    "o.a.", "w.o.", "m.n.", "t.a.v.", "i.h.b.", "bijv.", "bv.", "nr.", "nrs.", "drs.", "dr.", "mr.", "ir.",
-    "prof.", "mevr.", "dhr.", "z.g.", "zgn.", "i.v.m.", "m.b.t.", "t.b.v.", "e.a.", "c.q.", "resp.", "vs.",
-    "e.g.", "i.e.", "st.", "art.", "incl.", "excl.", "ca.", "d.w.z.",
+    "o.a.",
+    "w.o.",
+    "m.n.",
+    "t.a.v.",
+    "i.h.b.",
+    "bijv.",
+    "bv.",
+    "nr.",
+    "nrs.",
+    "drs.",
+    "dr.",
+    "mr.",
+    "ir.",
+    "prof.",
+    "mevr.",
+    "dhr.",
+    "z.g.",
+    "zgn.",
+    "i.v.m.",
+    "m.b.t.",
+    "t.b.v.",
+    "e.a.",
+    "c.q.",
+    "resp.",
+    "vs.",
+    "e.g.",
+    "i.e.",
+    "st.",
+    "art.",
+    "incl.",
+    "excl.",
+    "ca.",
+    "d.w.z.",
 }
 # Abbreviations that end a sentence only when a capitalised word follows: "op 2 april jl. Veel van de aandacht"
 # ends one, "op 2 april jl. (Kamerstuk 28 676, nr. 338)" does not.
@@ -33,7 +63,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         cursor = 0
         for found in BOUNDARY.finditer(p_text):
             cut = found.end()
-            word = p_text[:cut].rsplit(None, 1)[-1].rstrip("»”\"’)")
+            word = p_text[:cut].rsplit(None, 1)[-1].rstrip('»”"’)')
             if word.lower().lstrip("(") in NON_FINAL or INITIALS.fullmatch(word):
                 continue
             if word.lower().lstrip("(") in CAPITAL_ONLY and not p_text[cut:].lstrip()[:1].isupper():
