@@ -49,6 +49,7 @@ FOLLOW_UP = re.compile(
 @dataclass(frozen=True)
 class ComposerConfig:
     max_sentences: int = 3
+    context_sentences: int = 1  # sentences before a candidate that its key-term overlap is read with
     dense_weight: float = 1.0
     lexical_weight: float = 0.2
     rank_weight: float = 0.05
@@ -156,14 +157,13 @@ class ExtractiveComposer:
                 )
                 # Read in context: the heading (a footnote's topic is there) and the sentence before, which
                 # often names what this one answers ("Ook komt er een Revolving Fund ... Nederland draagt hier ...").
-                before = index.sentences[j - 1] if j > 0 else None
-                if (
-                    before is not None
-                    and before.heading == index.sentences[j].heading
-                    and before.doc_id == index.sentences[j].doc_id
-                ):
+                here = index.sentences[j]
+                for back in range(j - 1, max(j - 1 - c.context_sentences, -1), -1):
+                    before = index.sentences[back]
+                    if before.heading != here.heading or before.doc_id != here.doc_id:
+                        break
                     text = f"{before.text} {text}"
-                text = f"{index.sentences[j].heading} {text}"
+                text = f"{here.heading} {text}"
                 lexical = lexical_overlap(terms, weights, text)
                 score = (
                     c.dense_weight * float(dense[j])
