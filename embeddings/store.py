@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +66,11 @@ class Index:
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
     _by_doc: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def years(self) -> frozenset[str]:
+        """The years the letters mention: a question about another year has no answer here."""
+        return frozenset(y for s in self.sentences for y in re.findall(r"\b(?:19|20)\d\d\b", s.text))
 
     def passage_sentences(self, i: int) -> list[int]:
         """Indices into `sentences` of the sentences inside passage i."""

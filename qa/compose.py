@@ -87,13 +87,6 @@ class Candidate:
     lexical: float = 0.0
 
 
-def corpus_years(retriever: Retriever) -> set[str]:
-    index = retriever.index
-    if not hasattr(index, "_years"):
-        index._years = {y for s in index.sentences for y in YEAR.findall(s.text)}
-    return index._years
-
-
 def is_follow_up(question: str) -> bool:
     return bool(FOLLOW_UP.search(question)) or len(tokenize(question)) <= 2
 
@@ -195,7 +188,7 @@ class ExtractiveComposer:
         if not candidates:
             return True
         years = set(YEAR.findall(question))
-        if years - corpus_years(retriever):
+        if years - retriever.index.years:
             return True  # asks about a year no letter mentions
         floors = {name: (nl, en) for name, nl, en in self.config.dense_floors}
         encoder = getattr(retriever.encoder, "name", None)
