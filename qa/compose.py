@@ -57,7 +57,7 @@ class ComposerConfig:
     keep_ratio: float = 0.93  # a further sentence must score at least this share of the best one
     duplicate_overlap: float = 0.6
     # Abstain when no sentence is this close to the question: (Dutch, English) cosine floors per encoder, set
-    # so that under 5% of the evaluation set's answerable questions are refused (README, "Abstention").
+    # so that under 5% of the evaluation set's answerable questions are refused (README, "Measured").
     # Cosines are not comparable across encoders; an encoder without floors abstains on the other rules only.
     dense_floors: tuple[tuple[str, float, float], ...] = (("multilingual-e5-small", 0.853, 0.807),)
     lexical_vouch: float = 0.5
