@@ -156,7 +156,7 @@ class ExtractiveComposer:
                     if before.heading != here.heading or before.doc_id != here.doc_id:
                         break
                     text = f"{before.text} {text}"
-                text = f"{here.heading} {text}"
+                text = f"{passage.title} {here.heading} {text}"  # the title names the meeting and its date
                 lexical = lexical_overlap(terms, weights, text)
                 score = (
                     c.dense_weight * float(dense[j])
