@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -65,20 +65,30 @@ class Index:
     bm25: BM25Index
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
-    _by_doc: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def years(self) -> frozenset[str]:
         """The years the letters mention: a question about another year has no answer here."""
         return frozenset(y for s in self.sentences for y in re.findall(r"\b(?:19|20)\d\d\b", s.text))
 
+    @cached_property
+    def _sentences_by_passage(self) -> dict[str, list[int]]:
+        """passage_id -> indices into `sentences` of the sentences inside it; computed once per index."""
+        by_doc: dict[str, list[int]] = {}
+        for j, s in enumerate(self.sentences):
+            by_doc.setdefault(s.doc_id, []).append(j)
+        out = {}
+        for item in self.passages:
+            p = item.passage
+            out[p.passage_id] = [j for j in by_doc.get(p.doc_id, ()) if p.start <= self.sentences[j].start < p.end]
+        return out
+
+    def sentences_of(self, passage_id: str) -> list[int]:
+        return self._sentences_by_passage.get(passage_id, [])
+
     def passage_sentences(self, i: int) -> list[int]:
         """Indices into `sentences` of the sentences inside passage i."""
-        if not self._by_doc:
-            for j, s in enumerate(self.sentences):
-                self._by_doc.setdefault(s.doc_id, []).append(j)
-        p = self.passages[i].passage
-        return [j for j in self._by_doc.get(p.doc_id, ()) if p.start <= self.sentences[j].start < p.end]
+        return self.sentences_of(self.passages[i].passage.passage_id)
 
 
 def faiss_module():

@@ -85,6 +85,7 @@ class Candidate:
     score: float
     passage: ScoredPassage
     lexical: float = 0.0
+    dense: float = 0.0
 
 
 def is_follow_up(question: str) -> bool:
@@ -131,7 +132,6 @@ class ExtractiveComposer:
     ) -> list[Candidate]:
         c = self.config
         index = retriever.index
-        position = {item.passage.passage_id: i for i, item in enumerate(index.passages)}
         dense = retriever.sentence_scores(question)
         terms = sorted(set(tokenize(question)))
         weights = idf_weights(retriever, terms)
@@ -139,7 +139,7 @@ class ExtractiveComposer:
         wants_names = bool(WHO_QUESTION.search(question))
         seen: dict[int, Candidate] = {}
         for passage in passages:
-            for j in index.passage_sentences(position[passage.passage.passage_id]):
+            for j in index.sentences_of(passage.passage.passage_id):
                 if j in seen:
                     continue
                 text = index.sentences[j].text
@@ -164,7 +164,7 @@ class ExtractiveComposer:
                     + c.rank_weight / passage.rank
                     + c.answer_type_weight * typed
                 )
-                seen[j] = Candidate(j, score, passage, lexical)
+                seen[j] = Candidate(j, score, passage, lexical, float(dense[j]))
         return sorted(seen.values(), key=lambda cand: -cand.score)
 
     def select(self, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
@@ -195,7 +195,7 @@ class ExtractiveComposer:
         if encoder not in floors:
             return False
         floor = floors[encoder][1 if language == "en" else 0]
-        best_dense = max(float(retriever.sentence_scores(question)[c.index]) for c in candidates)
+        best_dense = max(c.dense for c in candidates)
         # The key terms found together in one sentence (with its context) vouch for it even when the
         # embedding is unsure.
         return best_dense < floor and candidates[0].lexical < self.config.lexical_vouch

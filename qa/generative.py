@@ -91,14 +91,10 @@ class ChatModelComposer:
     def number_sentences(self, passages: Sequence[ScoredPassage], retriever: Retriever) -> list[NumberedSentence]:
         """The sentences of the retrieved passages, best passage first, each once, numbered from 1."""
         index = retriever.index
-        position = {item.passage.passage_id: i for i, item in enumerate(index.passages)}
         numbered: list[NumberedSentence] = []
         seen: set[int] = set()
         for passage in sorted(passages, key=lambda p: p.rank):
-            i = position.get(passage.passage.passage_id)
-            if i is None:
-                continue
-            for j in index.passage_sentences(i):
+            for j in index.sentences_of(passage.passage.passage_id):
                 if j in seen or not index.sentences[j].text.strip():
                     continue
                 if len(numbered) >= self.max_sentences:

@@ -95,7 +95,6 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.config = config or RetrievalConfig()
-        self._members = [index.passage_sentences(i) for i in range(len(index.passages))]
         self._last_query: tuple[str, np.ndarray] | None = None
 
     def query_vector(self, question: str) -> np.ndarray:
@@ -120,7 +119,8 @@ class Retriever:
         out[ids[0][valid]] = scores[0][valid]
         if self.config.sentence_weight and len(self.index.sentences):
             per_sentence = self.sentence_scores(question)
-            best = np.array([per_sentence[m].max() if m else 0.0 for m in self._members], dtype=np.float32)
+            members = (self.index.passage_sentences(i) for i in range(n))
+            best = np.array([per_sentence[m].max() if m else 0.0 for m in members], dtype=np.float32)
             out = out + self.config.sentence_weight * best
         return out
 
