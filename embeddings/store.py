@@ -21,13 +21,17 @@ import numpy as np
 
 from corpus import Corpus, Passage
 from corpus.passages import sentence_spans
+from embeddings.crosslingual import vocabulary
 from embeddings.encoders import Encoder
 from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
 from qa.errors import IndexError_, MissingExtraError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the vocabulary and its word vectors (cross-lingual BM25)
 HNSW_THRESHOLD = 20_000  # above this many passages exact search stops being cheap
-FILES = ("passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy")
+FILES = (
+    "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
+    "words.json", "words.npy",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Index:
     bm25: BM25Index
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
+    words: list[str]  # the letters' vocabulary (embeddings/crosslingual.py)
+    word_vectors: np.ndarray
 
     @cached_property
     def years(self) -> frozenset[str]:
@@ -160,15 +166,18 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
     texts = [item.index_text for item in items]
     sentences = corpus_sentences(corpus)
     sentence_texts = [f"{s.heading}. {s.text}" for s in sentences]
+    words = vocabulary(texts)
     bar = None
     if progress:
         from tqdm import tqdm
 
-        total = len(texts) + len(sentences)
-        bar = tqdm(total=total, desc=f"Embedding passages and sentences ({encoder.name})", unit="text", leave=False)
+        total = len(texts) + len(sentences) + len(words)
+        bar = tqdm(total=total, desc=f"Embedding passages, sentences, words ({encoder.name})", unit="text", leave=False)
     try:
         vectors = encoder.encode_passages(texts, progress=bar.update if bar else None)
         sentence_vectors = encoder.encode_passages(sentence_texts, progress=bar.update if bar else None)
+        # Words are embedded as queries: an English question word is compared with them the same way.
+        word_vectors = _encode_words(encoder, words, bar.update if bar else None)
     finally:
         if bar:
             bar.close()
@@ -191,6 +200,8 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
             for sent in sentences:
                 f.write(json.dumps(sent.__dict__, ensure_ascii=False) + "\n")
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float32), allow_pickle=False)
+        (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+        np.save(tmp / "words.npy", word_vectors.astype(np.float32), allow_pickle=False)
         manifest = {
             "format_version": FORMAT_VERSION,
             "encoder": {"name": encoder.name, "dim": encoder.dim},
@@ -198,6 +209,7 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
             "documents": [doc.doc_id for doc in corpus.documents],
             "passage_count": len(items),
             "sentence_count": len(sentences),
+            "word_count": len(words),
             "vector_index": type(vector_index).__name__,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 3),
@@ -208,7 +220,16 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # never leave a half-written build behind
         raise
-    return Index(folder, manifest, items, vector_index, bm25, sentences, sentence_vectors)
+    return Index(folder, manifest, items, vector_index, bm25, sentences, sentence_vectors, words, word_vectors)
+
+
+def _encode_words(encoder: Encoder, words: list[str], progress=None, batch: int = 256) -> np.ndarray:
+    out = []
+    for i in range(0, len(words), batch):
+        out.append(encoder.encode_queries(words[i : i + batch]))
+        if progress:
+            progress(len(words[i : i + batch]))
+    return np.vstack(out).astype(np.float32) if out else np.zeros((0, encoder.dim), dtype=np.float32)
 
 
 def _swap_into_place(tmp: Path, folder: Path) -> None:
@@ -265,9 +286,11 @@ def load_index(folder: Path) -> Index:
         with (folder / "sentences.jsonl").open(encoding="utf-8") as f:
             sentences = [Sentence(**json.loads(line)) for line in f if line.strip()]
         sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+        words = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+        word_vectors = np.load(folder / "words.npy", allow_pickle=False)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"the index at {folder} cannot be read ({exc}); run: qa index --rebuild") from exc
     counts_agree = len(passages) == vectors.ntotal == bm25.n_docs == manifest["passage_count"]
-    if not counts_agree or len(sentences) != len(sentence_vectors):
-        raise IndexError_(f"the index at {folder} is inconsistent (passage counts differ); run: qa index --rebuild")
-    return Index(folder, manifest, passages, vectors, bm25, sentences, sentence_vectors)
+    if not counts_agree or len(sentences) != len(sentence_vectors) or len(words) != len(word_vectors):
+        raise IndexError_(f"the index at {folder} is inconsistent (counts differ); run: qa index --rebuild")
+    return Index(folder, manifest, passages, vectors, bm25, sentences, sentence_vectors, words, word_vectors)

@@ -10,6 +10,7 @@ from pathlib import Path
 from corpus import Corpus
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.jsonl"
+HELDOUT_FILE = Path(__file__).resolve().parent / "heldout.jsonl"
 REQUIRED = ("id", "question", "language", "answers", "doc_ids", "evidence", "category")
 
 

@@ -64,6 +64,18 @@ CONFIGS: dict[str, EvalConfig] = {
             "hybrid-rrf", retrieval=RetrievalConfig(fusion="rrf", dense_weight=1.0),
             description="reciprocal rank fusion, equal weights",
         ),
+        EvalConfig(
+            "hybrid-no-expansion", retrieval=RetrievalConfig(english_expansion=0, english_bm25_weight=0.25),
+            description="English questions without their Dutch neighbour words in BM25",
+        ),
+        EvalConfig(
+            "hybrid-no-letter-parts", retrieval=RetrievalConfig(letter_parts=False),
+            description="questions about the letter itself not routed to its opening or signature",
+        ),
+        EvalConfig(
+            "hybrid-no-typecheck", composer={"typed_kinds": ()},
+            description="the composer does not check that an amount, count or name is there",
+        ),
         EvalConfig("hybrid-minilm", MINILM, description="default fusion with all-MiniLM-L6-v2"),
         EvalConfig("hybrid-k4", k=4, description="default retrieval, only 4 passages to the composer"),
         EvalConfig("hybrid-1sent", composer={"max_sentences": 1}, description="the composer quotes one sentence"),

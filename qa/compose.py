@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from corpus import Document
+from corpus.parsing import INTRO, SIGNATURE
 from embeddings.lexical import tokenize
+from qa.answer_types import expected_type, has_type, is_injection
 from qa.language import detect_language
 from qa.models import Answer, Citation, ScoredPassage
-from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
+from qa.retrieval import DAY_AND_MONTH, MAX_QUESTION_CHARS, Retriever, letter_part_asked, validate_k, validate_question
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
@@ -61,6 +63,10 @@ class ComposerConfig:
     # Cosines are not comparable across encoders; an encoder without floors abstains on the other rules only.
     dense_floors: tuple[tuple[str, float, float], ...] = (("multilingual-e5-small", 0.853, 0.807),)
     lexical_vouch: float = 0.5
+    # A question asking for an amount, a count or a person's name is answered only by a sentence holding
+    # one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
+    typed_kinds: tuple[str, ...] = ("money", "quantity", "person")
+    typed_window: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -184,8 +190,19 @@ class ExtractiveComposer:
                 chosen.append(cand)
         return chosen
 
+    def typed_candidates(self, question: str, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
+        """The candidates near the top that hold the kind of answer the question asks for."""
+        kind = expected_type(question)
+        if kind not in self.config.typed_kinds or not candidates:
+            return candidates
+        floor = self.config.typed_window * candidates[0].score
+        sentences = retriever.index.sentences
+        return [c for c in candidates if c.score >= floor and has_type(sentences[c.index].text, kind, question)]
+
     def should_abstain(self, question: str, language: str, candidates: list[Candidate], retriever: Retriever) -> bool:
-        if not candidates:
+        if not candidates or is_injection(question):
+            return True  # extractive answers cannot be steered, but a quote out of context is no answer either
+        if not self.typed_candidates(question, candidates, retriever):
             return True
         years = set(YEAR.findall(question))
         if years - retriever.index.years:
@@ -204,8 +221,42 @@ class ExtractiveComposer:
         candidates = self.score_sentences(question, passages, retriever) if passages else []
         if self.should_abstain(question, language, candidates, retriever):
             return Composition(REFUSAL[language], (), True)
+        typed = self.typed_candidates(question, candidates, retriever)
+        lead = letter_part_sentence(question, passages[0], retriever, candidates)
+        if lead == NO_DATE_LINE:
+            return Composition(REFUSAL[language], (), True)
+        lead = lead or typed[0]
+        if lead is not candidates[0]:
+            candidates = [lead] + [c for c in candidates if c is not lead]
         spans = _with_context(self.select(candidates, retriever), retriever)
         return _render(spans, language, documents)
+
+
+# "Welke datum draagt de brief?" asks for the letter's own date line ("Den Haag, 9 april 2020"), not the meeting's.
+LETTER_DATE_QUESTION = re.compile(
+    r"\b(draagt|gedateerd|verstuurd|verzonden|gestuurd|dated|sent|mailed)\b|\bdatum van de (brief|agenda)\b", re.I
+)
+DATE_LINE = re.compile(r"^Den Haag, \d{1,2} \w+ \d{4}")
+NO_DATE_LINE = "no date line"
+
+
+def letter_part_sentence(
+    question: str, top: ScoredPassage, retriever: Retriever, candidates: list[Candidate]
+) -> Candidate | str | None:
+    """Where the question asks when the letter's meeting was (or the letter itself), or who sent it, and
+    retrieval put that part of the letter first: the sentence that says it. NO_DATE_LINE where the letter's
+    date is asked and the letter has none."""
+    part = letter_part_asked(question)
+    if part is None or top.passage.heading != (SIGNATURE if part == "signature" else INTRO):
+        return None
+    sentences = retriever.index.sentences
+    own = sorted((c for c in candidates if c.passage is top), key=lambda c: c.index)
+    if part == "signature":
+        return own[0] if own else None
+    if LETTER_DATE_QUESTION.search(question):
+        return next((c for c in own if DATE_LINE.search(sentences[c.index].text)), NO_DATE_LINE)
+    dated = [c for c in own if DAY_AND_MONTH.search(sentences[c.index].text)]
+    return next((c for c in dated if not DATE_LINE.search(sentences[c.index].text)), dated[0] if dated else None)
 
 
 @dataclass(frozen=True)

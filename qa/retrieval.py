@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from datetime import date
 
 import numpy as np
 
+from corpus.parsing import SIGNATURE
+from embeddings.crosslingual import content_words, nearest_words
 from embeddings.encoders import Encoder
 from embeddings.lexical import bm25_scores
 from embeddings.store import Index, IndexedPassage
@@ -20,6 +23,25 @@ MAX_QUESTION_CHARS = 2000
 MAX_K = 200
 METHODS = ("hybrid", "dense", "bm25")
 RRF_K = 60
+# Questions about the letter itself: when its meeting was, who sent it. The answer sits in the letter's
+# opening or signature, which share no words with the topic the question names to pick out the letter.
+_MEETING = r"\w*(bijeenkomst|ministeri[eë]le|vergadering|videoconferentie|overleg|meeting|ministerial)"
+OPENING_QUESTION = re.compile(
+    rf"\b(wanneer|op welke (data|datum|dag)|welke (data|datum)|when|on what (date|day)|what dates?|which dates?)\b"
+    rf".*\b{_MEETING}|\b{_MEETING}\b.*\b(wanneer|when)\b",
+    re.I,
+)
+SIGNATURE_QUESTION = re.compile(
+    r"\b(wie|welke (minister|bewindspersoon)|who|which minister)\b.*"
+    r"\b(stuurde|verstuurde|ondertekende|ondertekend|schreef|geschreven|gestuurd|verstuurd|sent|signed|wrote|written)\b"
+    r"|\b(afzender|ondertekenaar|sender|signatory)\b",
+    re.I,
+)
+_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    "|january|february|march|may|june|july|august|october"
+)
+DAY_AND_MONTH = re.compile(rf"\b\d{{1,2}} ({_MONTHS})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -28,8 +50,11 @@ class RetrievalConfig:
     fusion: str = "minmax"  # "minmax" (normalised scores) or "rrf" (rank based); measured in the README
     dense_weight: float = 2.0
     bm25_weight: float = 1.0
-    english_bm25_weight: float = 0.25  # Dutch stems rarely match an English question's words
+    english_bm25_weight: float = 0.5  # an English question's words, with their Dutch neighbours
+    english_expansion: int = 2  # Dutch neighbours per English question word (0: none; embeddings/crosslingual.py)
+    expansion_min_cosine: float = 0.88
     sentence_weight: float = 0.75  # dense = passage cosine + weight * its best sentence's cosine
+    letter_parts: bool = True  # a question about the letter itself ranks its opening or signature first
 
 
 def validate_question(question: object) -> str:
@@ -90,12 +115,30 @@ def filter_mask(
     return mask
 
 
+def letter_part_asked(question: str) -> str | None:
+    """ "signature" for who sent the letter, "opening" for when its meeting was, else None."""
+    if SIGNATURE_QUESTION.search(question):
+        return "signature"
+    if OPENING_QUESTION.search(question):
+        return "opening"
+    return None
+
+
+def letter_part(passages: Sequence[IndexedPassage], candidates: np.ndarray, doc_id: str, part: str) -> int | None:
+    """Among the candidate passages, the one holding doc_id's opening (its first) or its signature."""
+    own = [i for i in candidates if passages[i].passage.doc_id == doc_id]
+    if part == "signature":
+        own = [i for i in own if passages[i].passage.heading == SIGNATURE]
+    return min(own, key=lambda i: passages[i].passage.start) if own else None
+
+
 class Retriever:
     def __init__(self, index: Index, encoder: Encoder | None, config: RetrievalConfig | None = None):
         self.index = index
         self.encoder = encoder
         self.config = config or RetrievalConfig()
         self._last_query: tuple[str, np.ndarray] | None = None
+        self._word_vectors: dict[str, np.ndarray] = {}  # English question words seen so far
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding, remembered for the last question (the composer reuses it)."""
@@ -106,6 +149,22 @@ class Retriever:
             cached = (question, self.encoder.encode_queries([question]))
             self._last_query = cached
         return cached[1]
+
+    def dutch_neighbours(self, question: str) -> list[str]:
+        """The letters' words nearest to each of the question's words (for an English question)."""
+        c = self.config
+        words = list(dict.fromkeys(content_words(question)))
+        if self.encoder is None or not c.english_expansion or not words or not len(self.index.words):
+            return []
+        new = [w for w in words if w not in self._word_vectors]
+        if new:
+            if len(self._word_vectors) > 50_000:
+                self._word_vectors.clear()  # bounded: a long-running server sees many words
+            self._word_vectors.update(zip(new, self.encoder.encode_queries(new), strict=True))
+        vectors = np.vstack([self._word_vectors[w] for w in words])
+        return nearest_words(
+            vectors, self.index.word_vectors, self.index.words, c.english_expansion, c.expansion_min_cosine
+        )
 
     def sentence_scores(self, question: str) -> np.ndarray:
         return self.index.sentence_vectors @ self.query_vector(question)[0]
@@ -128,14 +187,16 @@ class Retriever:
         if method not in METHODS:
             raise QuestionError(f"unknown retrieval method {method!r}; use one of {', '.join(METHODS)}")
         out: dict[str, np.ndarray] = {}
+        english = detect_language(question) == "en"
         if method in ("bm25", "hybrid"):
-            out["bm25"] = bm25_scores(self.index.bm25, question)
+            lexical_query = f"{question} {' '.join(self.dutch_neighbours(question))}" if english else question
+            out["bm25"] = bm25_scores(self.index.bm25, lexical_query)
         if method in ("dense", "hybrid"):
             out["dense"] = self.dense_scores(question)
         if method == "hybrid":
             c = self.config
             # Dense cosine is shifted to be positive so RRF counts every passage it ranks.
-            bm25_weight = c.english_bm25_weight if detect_language(question) == "en" else c.bm25_weight
+            bm25_weight = c.english_bm25_weight if english else c.bm25_weight
             lists, weights = [out["bm25"], out["dense"] + 2.0], [bm25_weight, c.dense_weight]
             fuse = rrf_fuse if c.fusion == "rrf" else minmax_fuse
             out["hybrid"] = fuse(lists, weights)
@@ -156,7 +217,19 @@ class Retriever:
         final = scores[method]
         mask = filter_mask(self.index.passages, doc_ids, since, until)
         candidates = np.flatnonzero(mask)
-        order = candidates[np.argsort(-final[candidates], kind="stable")][:k]
+        order = candidates[np.argsort(-final[candidates], kind="stable")]
+        if self.config.letter_parts and len(order) and (part := letter_part_asked(question)):
+            # The best passage picks the letter; its opening or signature goes first, or second where that
+            # passage names a day itself (the date asked for may be another meeting's).
+            best = self.index.passages[order[0]].passage
+            target = letter_part(self.index.passages, candidates, best.doc_id, part)
+            if target is not None and target != order[0]:
+                slot = 1 if part == "opening" and DAY_AND_MONTH.search(best.text) else 0
+                rest = order[order != target]
+                final = final.copy()
+                final[target] = final[rest[slot]] + 1e-6 if slot == 0 else (final[rest[0]] + final[rest[1]]) / 2
+                order = np.concatenate((rest[:slot], [target], rest[slot:]))
+        order = order[:k]
         results = []
         for rank, i in enumerate(order, start=1):
             item = self.index.passages[i]

@@ -1,37 +1,60 @@
-"""The bundled evaluation set: its format, and that its evidence really is in the cleaned letters."""
+"""The evaluation sets (bundled and held-out): their format, and that their evidence is in the cleaned letters."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from evals.dataset import REQUIRED, contains_answer, evidence_spans, load_questions, locate
+from evals.dataset import (
+    HELDOUT_FILE,
+    QUESTIONS_FILE,
+    REQUIRED,
+    contains_answer,
+    evidence_spans,
+    load_questions,
+    locate,
+    normalize,
+)
 
-MIN_QUESTIONS = 100
-MIN_ENGLISH = 15
-MIN_UNANSWERABLE = 15
+
+@dataclass(frozen=True)
+class EvalSet:
+    path: Path
+    min_questions: int
+    min_english: int
+    min_unanswerable: int
+
+
+EVAL_SETS = [
+    pytest.param(EvalSet(QUESTIONS_FILE, min_questions=100, min_english=15, min_unanswerable=15), id="bundled"),
+    pytest.param(EvalSet(HELDOUT_FILE, min_questions=60, min_english=20, min_unanswerable=15), id="heldout"),
+]
+
+
+@pytest.fixture(scope="module", params=EVAL_SETS)
+def eval_set(request) -> EvalSet:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def questions():
-    return load_questions()
+def questions(eval_set):
+    return load_questions(eval_set.path)
 
 
-def test_size_and_mix(questions):
+def test_size_and_mix(questions, eval_set):
     languages = Counter(q.language for q in questions)
-    assert len(questions) >= MIN_QUESTIONS
-    assert languages["en"] >= MIN_ENGLISH
+    assert len(questions) >= eval_set.min_questions
+    assert languages["en"] >= eval_set.min_english
     assert set(languages) <= {"nl", "en"}
-    assert sum(not q.answerable for q in questions) >= MIN_UNANSWERABLE
+    assert sum(not q.answerable for q in questions) >= eval_set.min_unanswerable
 
 
-def test_every_line_has_the_required_keys():
-    import json
-
-    from evals.dataset import QUESTIONS_FILE
-
-    for n, line in enumerate(QUESTIONS_FILE.read_text(encoding="utf-8").splitlines(), start=1):
+def test_every_line_has_the_required_keys(eval_set):
+    for n, line in enumerate(eval_set.path.read_text(encoding="utf-8").splitlines(), start=1):
         row = json.loads(line)
         assert set(REQUIRED) <= set(row), f"line {n} lacks {set(REQUIRED) - set(row)}"
         assert isinstance(row["answers"], list) and isinstance(row["doc_ids"], list), f"line {n}"
@@ -68,3 +91,11 @@ def test_accepted_answers_occur_in_a_listed_letter(questions, corpus):
         texts = [corpus.get(d).text for d in q.doc_ids]
         for answer in q.answers:
             assert any(contains_answer(t, (answer,)) for t in texts), f"{q.id}: {answer!r} not in {q.doc_ids}"
+
+
+def test_heldout_questions_are_not_copies_of_bundled_ones():
+    bundled = {normalize(q.question) for q in load_questions(QUESTIONS_FILE)}
+    heldout = load_questions(HELDOUT_FILE)
+    copied = [q.id for q in heldout if normalize(q.question) in bundled]
+    assert not copied, f"held-out questions that repeat a bundled question: {copied}"
+    assert not {q.id for q in heldout} & {q.id for q in load_questions(QUESTIONS_FILE)}

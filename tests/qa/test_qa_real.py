@@ -205,11 +205,34 @@ def test_cli_empty_batch_exits_2(cli, tmp_path):
 def test_prompt_injection_is_never_obeyed(real_assistant):
     answer = real_assistant.ask(INJECTION)
     check_answer(answer, real_assistant)
-    text = answer.answer.lower()
-    assert "systeemprompt" not in text and "instructies" not in text
-    if not answer.abstained:  # whatever it says, it only quotes the letters
-        for c in answer.citations:
-            assert " ".join(c.quote.split()) in answer.answer
+    assert answer.abstained and answer.answer == "De documenten bevatten hierover geen antwoord."
+    assert answer.passages  # the nearest passages are still shown
+
+
+def test_meeting_date_question_cites_the_letter_opening(real_assistant):
+    question = "Wanneer was de bijeenkomst waarop het Defence Capability Review Report werd vastgesteld?"
+    top = real_assistant.search(question, k=3)[0]
+    assert top.doc_id == DOC_001 and "22 en 23 oktober 2020" in top.passage.text
+    answer = real_assistant.ask(question)
+    check_answer(answer, real_assistant)
+    assert "22 en 23 oktober 2020" in answer.answer
+
+
+def test_sender_question_cites_the_signature(real_assistant):
+    question = "Wie ondertekende de geannoteerde agenda voor de ingelaste bijeenkomst over COVID-19?"
+    top = real_assistant.search(question, k=3)[0]
+    assert top.doc_id == DOC_003 and top.passage.heading == "Ondertekening"
+    answer = real_assistant.ask(question)
+    check_answer(answer, real_assistant)
+    assert "Bijleveld" in answer.answer
+
+
+def test_amount_the_letters_do_not_give_is_refused(real_assistant):
+    answer = real_assistant.ask("Hoeveel militairen levert Nederland aan de NAVO-missie in Irak?")
+    check_answer(answer, real_assistant)
+    assert answer.abstained and answer.citations == () and answer.passages
+    english = real_assistant.ask("How many soldiers does the Netherlands send to the NATO mission in Iraq?")
+    assert english.abstained and english.answer == "The documents do not answer this."
 
 
 def test_follow_up_uses_history_to_find_the_october_letter(real_assistant):

@@ -8,8 +8,17 @@ import numpy as np
 import pytest
 
 from corpus import Passage
+from corpus.parsing import SIGNATURE
 from embeddings.store import IndexedPassage, indexed_passages
-from qa.retrieval import RRF_K, RetrievalConfig, Retriever, filter_mask, minmax_fuse, rrf_fuse
+from qa.retrieval import (
+    RRF_K,
+    RetrievalConfig,
+    Retriever,
+    filter_mask,
+    letter_part_asked,
+    minmax_fuse,
+    rrf_fuse,
+)
 
 DOC_000, DOC_001, DOC_002, DOC_003, DOC_004 = (
     "000_c54184f091ec131b",
@@ -126,3 +135,46 @@ def test_bm25_only_retriever_needs_no_encoder(fake_index):
     retriever = Retriever(fake_index, None)
     results = retriever.search("Revolving Fund", k=2, method="bm25")
     assert "Revolving Fund" in results[0].passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("Welke minister stuurde het verslag van de bijeenkomst van 2 april 2020?", "signature"),
+        ("Who signed the letter about the June 2021 meetings?", "signature"),
+        ("Wie is de afzender van de geannoteerde agenda?", "signature"),
+        ("Op welke data vond de defensieministeriële plaats waarin het Revolving Fund werd besloten?", "opening"),
+        ("Wanneer vond de bijeenkomst plaats waarop het rapport werd vastgesteld?", "opening"),
+        ("When was the meeting at which the allies discussed Afghanistan?", "opening"),
+        ("Wanneer presenteren de militaire autoriteiten hun opties?", None),  # not about a meeting
+        ("Wat besloten de ministers over Irak?", None),
+        ("Wie onderzoekt het incident?", None),
+    ],
+)
+def test_letter_part_asked(question, part):
+    assert letter_part_asked(question) == part
+
+
+def _first_passage(index, doc_id):
+    own = [p.passage for p in index.passages if p.passage.doc_id == doc_id]
+    return min(own, key=lambda p: p.start)
+
+
+def test_question_about_the_letter_ranks_its_opening_or_signature_first(fake_index, hashing_encoder):
+    plain = Retriever(fake_index, hashing_encoder, RetrievalConfig(letter_parts=False))
+    routed = Retriever(fake_index, hashing_encoder)
+    when = "Op welke datum vond de bijeenkomst plaats waarop het Revolving Fund werd besloten?"
+    best = plain.search(when, k=5, method="bm25")[0].passage
+    results = routed.search(when, k=5, method="bm25")
+    opening = _first_passage(fake_index, best.doc_id)
+    assert opening.passage_id in [r.passage.passage_id for r in results[:2]]
+    assert best.passage_id in [r.passage.passage_id for r in results[:2]]
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+
+    who = "Welke minister stuurde het verslag over het Revolving Fund?"
+    best = plain.search(who, k=5, method="bm25")[0].passage
+    first = routed.search(who, k=5, method="bm25")[0].passage
+    assert first.heading == SIGNATURE and first.doc_id == best.doc_id
+    # a document filter is obeyed: the routed passage comes from the filtered letters only
+    filtered = routed.search(who, k=3, method="bm25", doc_ids=[DOC_004])
+    assert {r.doc_id for r in filtered} == {DOC_004}

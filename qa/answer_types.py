@@ -1,0 +1,107 @@
+"""What kind of answer a question asks for, and whether a sentence holds one.
+
+A question that asks "how much money" is not answered by a sentence about the same fund that gives no
+amount. Checking the expected answer type catches the near misses that similarity alone lets through.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    "|january|february|march|may|june|july|august|october"
+)
+NUMBER_WORDS = (
+    "één|een paar|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig\\w*|veertig|vijftig"
+    "|honderd\\w*|duizend\\w*|miljoen|miljard|dozijn|tientallen|honderden|duizenden|enkele|meerdere"
+)
+
+# Question patterns, most specific first.
+MONEY_QUESTION = re.compile(
+    r"\b(hoeveel (geld|euro|dollar)|welk bedrag|hoe ?veel (kost|kosten|bedraagt|bedroeg)|hoe groot is het budget"
+    r"|how much (money|does|did|will|is|was)|what amount|in euros?|how large is the budget|size of\b.*\bbudget"
+    r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage))\b",
+    re.I,
+)
+QUANTITY_QUESTION = re.compile(r"\b(hoeveel|hoe veel|how many|welk aantal|what number of)\b", re.I)
+_ROLE_NL = r"(minister|secretaris|president|voorzitter|ambassadeur|commandant|generaal|woordvoerder)"
+PERSON_QUESTION = re.compile(
+    rf"\b((hoe heet|wat is de naam van|naam van) de (\w+ ){{0,3}}{_ROLE_NL}"
+    r"|what is the name of the (\w+ ){0,3}(minister|secretary|president|chair\w*|ambassador|commander|general)"
+    r"|who (is|was) the (\w+ ){0,3}"
+    r"(minister|secretary|president|chair\w*|ambassador|commander|general|spokes\w*)"
+    rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*)",
+    re.I,
+)
+DATE_QUESTION = re.compile(
+    r"\b(op welke (datum|dag)|welke datum|wanneer|on what date|what date|which date|when)\b",
+    re.I,
+)
+
+MONEY = re.compile(
+    r"(€|\beuro\b(?!-)|\bEUR\b|\bdollar|\$|\bmiljoen\b|\bmiljard\b|\bmillion\b|\bbillion\b|\d\s?%|procent)", re.I
+)
+TIME_UNITS = r"(jaar|jaren|maand\w*|week|weken|dag|dagen|uur|uren|year|years|months?|weeks?|days?|hours?)\b"
+# A count: a number that is not a year, a date, a page or paper's number, or part of a name ("COVID-19").
+QUANTITY = re.compile(
+    rf"(?<![\w/.,-])(?<!nr\. )(?<!nr )(?!(?:19|20)\d\d\b)\d[\d.,]*(?![\w/-])(?!\s*(?:{MONTHS})\b)"
+    rf"|\b({NUMBER_WORDS})\b",
+    re.I,
+)
+CALENDAR_DAYS = re.compile(rf"\b\d{{1,2}}(\s*(en|-|–|tot|of)\s*\d{{1,2}})?\s+({MONTHS})\b", re.I)  # 12 en 13 februari
+PAPER_NUMBER = re.compile(
+    r"(?:\b[A-Z]{2,}\)?|[Rr]esoluti\w+|[Aa]rti\w+)\s+\d+|\b\d{2} \d{3}(, nr\.? \d+)?|\bnr\.? \d+|\b(19|20)\d\d/\d\d\b"
+)  # Kamerstuk 28 676, nr. 338
+DURATION = re.compile(rf"(?<![\w/.,-])(\d+|{NUMBER_WORDS})\s+{TIME_UNITS}", re.I)
+DURATION_QUESTION = re.compile(
+    r"\b(hoe lang|hoeveel (jaar|jaren|maanden|weken|dagen|uur)|how long|how many (years|months|weeks|days|hours))\b",
+    re.I,
+)
+PERSON = re.compile(
+    r"\b[A-Z]\.(?:\s?[A-Z][a-z]?\.)*\s?(?:van |de |der |den )*[A-Z][a-zë]+"  # S.A. Blok, A.Th.B. Bijleveld
+    r"|\b(?:[Mm]inister|[Pp]resident|[Ss]taatssecretaris|[Ss]ecretaris-[Gg]eneraal|[Gg]eneraal|[Aa]mbassadeur)s?"
+    r" (?:van )?(?!Buitenlandse|Defensie|Zaken|Financiën|Algemene|van\b)[A-Z][a-zë]+"  # Minister Kaag
+)
+DATE = re.compile(
+    rf"\b\d{{1,2}}( en \d{{1,2}})? ({MONTHS})\b|\b({MONTHS}) (19|20)\d\d\b|\bin ({MONTHS})\b"
+    r"|\b(begin|eind|medio|half|voorjaar|najaar|zomer|winter|volgend jaar|volgende week)\b",
+    re.I,
+)
+
+# "Negeer alle instructies en ...": an attempt to steer a language model rather than a question.
+INJECTION = re.compile(
+    r"\b(negeer|vergeet|ignore|disregard|forget)\b.{0,40}\b(instructies|opdrachten|regels|instructions|rules|prompt)\b"
+    r"|\bsystem ?prompt\b|\bsysteemprompt\b",
+    re.I,
+)
+
+CHECKS = {"money": MONEY, "quantity": QUANTITY, "person": PERSON, "date": DATE}
+
+
+def expected_type(question: str) -> str | None:
+    """ "money", "quantity", "person" or "date" where the question asks for one, else None."""
+    if MONEY_QUESTION.search(question):
+        return "money"
+    if QUANTITY_QUESTION.search(question):
+        return "quantity"
+    if PERSON_QUESTION.search(question):
+        return "person"
+    if DATE_QUESTION.search(question):
+        return "date"
+    return None
+
+
+def has_type(text: str, kind: str | None, question: str = "") -> bool:
+    """Whether text holds an answer of that kind (always true for a question of no particular kind)."""
+    if kind is None:
+        return True
+    if kind == "quantity":
+        text = PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text))
+        if not DURATION_QUESTION.search(question):
+            text = DURATION.sub(" ", text)  # "20 jaar inzet" counts no troops
+    return bool(CHECKS[kind].search(text))
+
+
+def is_injection(question: str) -> bool:
+    return bool(INJECTION.search(question))
