@@ -21,7 +21,8 @@ NUMBER_WORDS = (
 MONEY_QUESTION = re.compile(
     r"\b(hoeveel (geld|euro|dollar)|welk bedrag|hoe ?veel (kost|kosten|bedraagt|bedroeg)|hoe groot is het budget"
     r"|how much (money|does|did|will|is|was)|what amount|in euros?|how large is the budget|size of\b.*\bbudget"
-    r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage))\b",
+    r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage|uitgegeven|uitgaven|besteed)"
+    r"|hoeveel (gaf|geeft|gaven|geven)\b.*\buit|how much\b.*\b(spend|spent|spending|cost|contribute\w*))\b",
     re.I,
 )
 QUANTITY_QUESTION = re.compile(r"\b(hoeveel|hoe veel|how many|welk aantal|what number of)\b", re.I)
@@ -72,7 +73,8 @@ DATE = re.compile(
 # "Negeer alle instructies en ...": an attempt to steer a language model rather than a question.
 INJECTION = re.compile(
     r"\b(negeer|vergeet|ignore|disregard|forget)\b.{0,40}\b(instructies|opdrachten|regels|instructions|rules|prompt)\b"
-    r"|\bsystem ?prompt\b|\bsysteemprompt\b",
+    r"|\bsystem ?prompt\b|\bsysteemprompt\b|^\s*(system|systeem)\s*:|\b(je bent nu|you are now)\b"
+    r"|\b(reveal|show|print|toon|onthul)\b.{0,30}\b(hidden|secret|verborgen|geheime)?\s*(instructions|instructies)\b",
     re.I,
 )
 
@@ -96,6 +98,8 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
     """Whether text holds an answer of that kind (always true for a question of no particular kind)."""
     if kind is None:
         return True
+    for number in set(re.findall(r"\d+", question)):  # "how many of the 74 projects": 74 is no answer
+        text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
     if kind == "quantity":
         text = PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text))
         if not DURATION_QUESTION.search(question):

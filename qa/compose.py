@@ -67,6 +67,7 @@ class ComposerConfig:
     # one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
     typed_kinds: tuple[str, ...] = ("money", "quantity", "person")
     typed_window: float = 0.9
+    typed_focus: float = 0.05  # ... and shares key terms with the question (IDF-weighted share above this)
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,20 @@ class ExtractiveComposer:
             return candidates
         floor = self.config.typed_window * candidates[0].score
         sentences = retriever.index.sentences
-        return [c for c in candidates if c.score >= floor and has_type(sentences[c.index].text, kind, question)]
+        typed = [c for c in candidates if c.score >= floor and has_type(sentences[c.index].text, kind, question)]
+        if not typed:
+            return typed
+        # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
+        # not answer what Germany spent. Read with its heading and the sentence before, not the letter's title.
+        if detect_language(question) == "en":
+            question = f"{question} {' '.join(retriever.dutch_neighbours(question))}"
+        terms = sorted(set(tokenize(question)))
+        weights = idf_weights(retriever, terms)
+        return [
+            c
+            for c in typed
+            if lexical_overlap(terms, weights, _near_text(c.index, sentences)) > self.config.typed_focus
+        ]
 
     def should_abstain(self, question: str, language: str, candidates: list[Candidate], retriever: Retriever) -> bool:
         if not candidates or is_injection(question):
@@ -238,6 +252,15 @@ LETTER_DATE_QUESTION = re.compile(
 )
 DATE_LINE = re.compile(r"^Den Haag, \d{1,2} \w+ \d{4}")
 NO_DATE_LINE = "no date line"
+
+
+def _near_text(j: int, sentences) -> str:
+    """A sentence with its heading and the sentence before it in the same section."""
+    here = sentences[j]
+    before = sentences[j - 1] if j > 0 else None
+    if before is not None and before.doc_id == here.doc_id and before.heading == here.heading:
+        return f"{here.heading} {before.text} {here.text}"
+    return f"{here.heading} {here.text}"
 
 
 def letter_part_sentence(
