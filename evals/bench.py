@@ -132,7 +132,7 @@ def render(report: dict) -> str:
     lines = ["## Index build", "", "| encoder | passages | encoder load s | index build s |", "|---|---|---|---|"]
     for name, t in report["build"].items():
         lines.append(f"| {name} | {t['passages']} | {_f(t['encoder_load_s'], 2)} | {_f(t['index_build_s'], 2)} |")
-    lines += ["", "Index build embeds passages and sentences; a lazily loaded model pays its loading there."]
+    lines += ["", "Index build embeds passages, sentences and words; a lazily loaded model pays its loading there."]
     lines += ["", f"## Retrieval ({report['questions']} questions, answerable ones scored)", ""]
     lines += ["| method | hit@1 | hit@5 | MRR@10 |", "|---|---|---|---|"]
     for method, r in report["retrieval"].items():

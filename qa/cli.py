@@ -72,7 +72,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     m = assistant.index.manifest
     print(
         f"index: {assistant.index.folder}\n  encoder {m['encoder']['name']} (dim {m['encoder']['dim']}), "
-        f"{m['passage_count']} passages, {m.get('sentence_count', 0)} sentences, {m['vector_index']}, "
+        f"{m['passage_count']} passages, {m.get('sentence_count', 0)} sentences, {m.get('word_count', 0)} words, "
+        f"{m['vector_index']}, "
         f"built {m['built_at']} in {m['build_seconds']} s"
     )
     return 0

@@ -19,12 +19,17 @@ from evals.dataset import load_questions
 # ComposerConfig()) on the 170 bundled questions (150 answerable, 20 unanswerable) with `qa eval --config hybrid`.
 # Each floor is the measured figure less about 0.03 (4-5 answerable questions) or, for refusal, one unanswerable
 # question (0.05): a real regression fails, a one-question wobble from a parser or model tweak does not.
-MIN_HIT_AT_1 = 0.86  # measured 0.893
-MIN_HIT_AT_5 = 0.94  # measured 0.967
-MIN_ACCEPTED = 0.87  # measured 0.900 (an accepted answer string occurs in the answer text)
-MIN_RIGHT_DOC_CITED = 0.94  # measured 0.973
-MIN_REFUSAL = 0.20  # measured 0.250 (5 of 20 unanswerable questions refused)
-MAX_FALSE_REFUSAL = 0.06  # measured 0.027 (4 of 150 answerable questions refused)
+MIN_HIT_AT_1 = 0.88  # measured 0.907
+MIN_HIT_AT_5 = 0.96  # measured 0.987
+MIN_ENGLISH_HIT_AT_1 = 0.82  # measured 0.857 (30 of 35 answerable English questions)
+MIN_ACCEPTED = 0.89  # measured 0.920 (an accepted answer string occurs in the answer text)
+MIN_RIGHT_DOC_CITED = 0.94  # measured 0.967
+MIN_REFUSAL = 0.65  # measured 0.700 (14 of 20 unanswerable questions refused)
+MAX_FALSE_REFUSAL = 0.06  # measured 0.033 (5 of 150 answerable questions refused)
+# The held-out set (evals/heldout.jsonl: 73 questions, 55 answerable, 24 of them English), written after the
+# defaults were chosen and never tuned on retrieval; measured with `qa eval --config hybrid --questions ...`.
+HELDOUT_FLOORS = {"hit@1": 0.80, "hit@5": 0.95, "accepted": 0.82, "right_doc_cited": 0.93, "refusal_rate": 0.55}
+# measured 0.836, 0.982, 0.855, 0.964, 0.611 (11 of 18 refused); false refusals 0.018 (1 of 55)
 
 pytestmark = pytest.mark.slow
 
@@ -52,6 +57,24 @@ def test_default_configuration_meets_the_floors(hybrid_results):
     assert s["accepted"] >= MIN_ACCEPTED
     assert s["right_doc_cited"] >= MIN_RIGHT_DOC_CITED
     assert s["refusal_rate"] >= MIN_REFUSAL
+    assert s["false_refusal_rate"] <= MAX_FALSE_REFUSAL
+    assert hybrid_results["configs"]["hybrid"]["by_language"]["en"]["hit@1"] >= MIN_ENGLISH_HIT_AT_1
+
+
+def test_default_configuration_meets_the_floors_on_the_held_out_set(index_root):
+    from evals.dataset import HELDOUT_FILE
+    from qa.assistant import Assistant
+
+    def load(name):
+        return Assistant.load(index_dir=index_root, encoder=name, progress=False)
+
+    results = runner.run_eval(
+        load_questions(HELDOUT_FILE), runner.select_configs(["hybrid"]), progress=False, loader=load
+    )
+    s = results["configs"]["hybrid"]["summary"]
+    assert s["errors"] == 0
+    for key, floor in HELDOUT_FLOORS.items():
+        assert s[key] >= floor, (key, s[key])
     assert s["false_refusal_rate"] <= MAX_FALSE_REFUSAL
 
 
