@@ -202,6 +202,21 @@ class Retriever:
             out["hybrid"] = fuse(lists, weights)
         return out
 
+    def _letter_part_first(
+        self, part: str, order: np.ndarray, final: np.ndarray, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best passage picks the letter; its opening or signature goes first, or second where that passage
+        names a day itself (the date asked for may be another meeting's). Scores stay in rank order."""
+        best = self.index.passages[order[0]].passage
+        target = letter_part(self.index.passages, candidates, best.doc_id, part)
+        if target is None or target == order[0]:
+            return order, final
+        rest = order[order != target]
+        slot = 1 if part == "opening" and DAY_AND_MONTH.search(best.text) and len(rest) > 1 else 0
+        final = final.copy()
+        final[target] = final[rest[0]] + 1e-6 if slot == 0 else (final[rest[0]] + final[rest[1]]) / 2
+        return np.concatenate((rest[:slot], [target], rest[slot:])), final
+
     def search(
         self,
         question: str,
@@ -219,16 +234,7 @@ class Retriever:
         candidates = np.flatnonzero(mask)
         order = candidates[np.argsort(-final[candidates], kind="stable")]
         if self.config.letter_parts and len(order) and (part := letter_part_asked(question)):
-            # The best passage picks the letter; its opening or signature goes first, or second where that
-            # passage names a day itself (the date asked for may be another meeting's).
-            best = self.index.passages[order[0]].passage
-            target = letter_part(self.index.passages, candidates, best.doc_id, part)
-            if target is not None and target != order[0]:
-                slot = 1 if part == "opening" and DAY_AND_MONTH.search(best.text) else 0
-                rest = order[order != target]
-                final = final.copy()
-                final[target] = final[rest[slot]] + 1e-6 if slot == 0 else (final[rest[0]] + final[rest[1]]) / 2
-                order = np.concatenate((rest[:slot], [target], rest[slot:]))
+            order, final = self._letter_part_first(part, order, final, candidates)
         order = order[:k]
         results = []
         for rank, i in enumerate(order, start=1):
