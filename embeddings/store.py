@@ -258,6 +258,15 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
+def built_by_older_version(folder: Path) -> bool:
+    """Whether the folder holds an index in an older format: a cache of ours to rebuild, not damage to report."""
+    try:
+        version = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8")).get("format_version")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(version, int) and not isinstance(version, bool) and 0 < version < FORMAT_VERSION
+
+
 def check_compatible(manifest: dict, folder: Path, encoder_name: str, fingerprint: str) -> None:
     built_with = manifest["encoder"]["name"]
     if built_with != encoder_name:

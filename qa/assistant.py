@@ -11,7 +11,7 @@ from pathlib import Path
 
 from corpus import Corpus, Document, bundled_corpus_dir, load_corpus
 from embeddings.encoders import ALIASES, DEFAULT_ENCODER, Encoder, load_encoder
-from embeddings.store import Index, build_index, check_compatible, load_index, read_manifest
+from embeddings.store import Index, build_index, built_by_older_version, check_compatible, load_index, read_manifest
 from qa.compose import Composer, ComposerConfig, ExtractiveComposer, answer_question
 from qa.errors import IndexError_, QuestionError
 from qa.models import Answer, ScoredPassage
@@ -68,7 +68,8 @@ class Assistant:
     ) -> Assistant:
         """Open the index, building it (with a progress bar) when there is none yet.
 
-        A stale or damaged index raises IndexError_ with the command that rebuilds it, unless rebuild=True.
+        One written by an older version of this package is rebuilt. A stale (other letters, other encoder) or
+        damaged index raises IndexError_ with the command that rebuilds it, unless rebuild=True.
         """
         corpus_path = Path(corpus_dir) if corpus_dir else bundled_corpus_dir()
         corpus = load_corpus(corpus_path)
@@ -78,8 +79,8 @@ class Assistant:
         if enc is None:
             enc = load_encoder(name)
             name = enc.name
-        if rebuild or not (folder / "manifest.json").exists():
-            index = build_index(folder, corpus, enc, progress=progress)
+        if rebuild or not (folder / "manifest.json").exists() or built_by_older_version(folder):
+            index = build_index(folder, corpus, enc, progress=progress)  # an older version's index is rebuilt
         else:
             check_compatible(read_manifest(folder), folder, name, corpus.fingerprint)
             index = load_index(folder)

@@ -266,6 +266,18 @@ def test_assistant_load_reports_damage_instead_of_using_it(tmp_path, hashing_enc
     assert load_index(repaired.index.folder).passages == assistant.index.passages
 
 
+def test_assistant_load_rebuilds_an_index_an_older_version_wrote(tmp_path, hashing_encoder):
+    first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+    _edit_manifest(first.index.folder, lambda m: m.update(format_version=FORMAT_VERSION - 1))
+    again = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+    assert again.index.manifest["format_version"] == FORMAT_VERSION
+    assert read_manifest(first.index.folder)["format_version"] == FORMAT_VERSION
+    # a newer version's index is not ours to overwrite: reported, left as it is
+    _edit_manifest(first.index.folder, lambda m: m.update(format_version=FORMAT_VERSION + 1))
+    with pytest.raises(IndexError_, match="qa index --rebuild"):
+        Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+
+
 def test_assistant_load_reuses_an_existing_index(tmp_path, hashing_encoder, monkeypatch):
     first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
     monkeypatch.setattr("qa.assistant.build_index", lambda *a, **kw: pytest.fail("rebuilt a good index"))
