@@ -156,12 +156,15 @@ class Retriever:
         words = list(dict.fromkeys(content_words(question)))
         if self.encoder is None or not c.english_expansion or not words or not len(self.index.words):
             return []
-        new = [w for w in words if w not in self._word_vectors]
+        cache = self._word_vectors  # replaced, never cleared in place: another thread may be reading it
+        known = {w: cache[w] for w in words if w in cache}
+        new = [w for w in words if w not in known]
         if new:
-            if len(self._word_vectors) > 50_000:
-                self._word_vectors.clear()  # bounded: a long-running server sees many words
-            self._word_vectors.update(zip(new, self.encoder.encode_queries(new), strict=True))
-        vectors = np.vstack([self._word_vectors[w] for w in words])
+            known.update(zip(new, self.encoder.encode_queries(new), strict=True))
+            if len(cache) > 50_000:  # bounded: a long-running server sees many words
+                self._word_vectors = cache = {}
+            cache.update((w, known[w]) for w in new)
+        vectors = np.vstack([known[w] for w in words])
         return nearest_words(
             vectors, self.index.word_vectors, self.index.words, c.english_expansion, c.expansion_min_cosine
         )
