@@ -12,6 +12,7 @@ MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
     "|january|february|march|may|june|july|august|october"
 )
+DAY_AND_MONTH = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b", re.I)  # "15 april"
 NUMBER_WORDS = (
     "één|een paar|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig\\w*|veertig|vijftig"
     "|honderd\\w*|duizend\\w*|miljoen|miljard|dozijn|tientallen|honderden|duizenden|enkele|meerdere"

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from corpus import Document
-from corpus.parsing import INTRO, SIGNATURE
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
 from qa.language import detect_language
+from qa.letter_parts import NO_DATE_LINE, letter_part_sentence
 from qa.models import Answer, Citation, ScoredPassage
-from qa.retrieval import DAY_AND_MONTH, MAX_QUESTION_CHARS, Retriever, letter_part_asked, validate_k, validate_question
+from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
@@ -213,10 +213,18 @@ class ExtractiveComposer:
             if lexical_overlap(terms, weights, _near_text(c.index, sentences)) > self.config.typed_focus
         ]
 
-    def should_abstain(self, question: str, language: str, candidates: list[Candidate], retriever: Retriever) -> bool:
+    def should_abstain(
+        self,
+        question: str,
+        language: str,
+        candidates: list[Candidate],
+        retriever: Retriever,
+        typed: list[Candidate] | None = None,
+    ) -> bool:
+        """typed: typed_candidates() where the caller has them already."""
         if not candidates or is_injection(question):
             return True  # extractive answers cannot be steered, but a quote out of context is no answer either
-        if not self.typed_candidates(question, candidates, retriever):
+        if not (self.typed_candidates(question, candidates, retriever) if typed is None else typed):
             return True
         years = set(YEAR.findall(question))
         if years - retriever.index.years:
@@ -233,9 +241,9 @@ class ExtractiveComposer:
 
     def compose(self, question, language, passages, retriever, documents) -> Composition:
         candidates = self.score_sentences(question, passages, retriever) if passages else []
-        if self.should_abstain(question, language, candidates, retriever):
-            return Composition(REFUSAL[language], (), True)
         typed = self.typed_candidates(question, candidates, retriever)
+        if self.should_abstain(question, language, candidates, retriever, typed):
+            return Composition(REFUSAL[language], (), True)
         lead = letter_part_sentence(question, passages[0], retriever, candidates)
         if lead == NO_DATE_LINE:
             return Composition(REFUSAL[language], (), True)
@@ -246,14 +254,6 @@ class ExtractiveComposer:
         return _render(spans, language, documents)
 
 
-# "Welke datum draagt de brief?" asks for the letter's own date line ("Den Haag, 9 april 2020"), not the meeting's.
-LETTER_DATE_QUESTION = re.compile(
-    r"\b(draagt|gedateerd|verstuurd|verzonden|gestuurd|dated|sent|mailed)\b|\bdatum van de (brief|agenda)\b", re.I
-)
-DATE_LINE = re.compile(r"^Den Haag, \d{1,2} \w+ \d{4}")
-NO_DATE_LINE = "no date line"
-
-
 def _near_text(j: int, sentences) -> str:
     """A sentence with its heading and the sentence before it in the same section."""
     here = sentences[j]
@@ -261,25 +261,6 @@ def _near_text(j: int, sentences) -> str:
     if before is not None and before.doc_id == here.doc_id and before.heading == here.heading:
         return f"{here.heading} {before.text} {here.text}"
     return f"{here.heading} {here.text}"
-
-
-def letter_part_sentence(
-    question: str, top: ScoredPassage, retriever: Retriever, candidates: list[Candidate]
-) -> Candidate | str | None:
-    """Where the question asks when the letter's meeting was (or the letter itself), or who sent it, and
-    retrieval put that part of the letter first: the sentence that says it. NO_DATE_LINE where the letter's
-    date is asked and the letter has none."""
-    part = letter_part_asked(question)
-    if part is None or top.passage.heading != (SIGNATURE if part == "signature" else INTRO):
-        return None
-    sentences = retriever.index.sentences
-    own = sorted((c for c in candidates if c.passage is top), key=lambda c: c.index)
-    if part == "signature":
-        return own[0] if own else None
-    if LETTER_DATE_QUESTION.search(question):
-        return next((c for c in own if DATE_LINE.search(sentences[c.index].text)), NO_DATE_LINE)
-    dated = [c for c in own if DAY_AND_MONTH.search(sentences[c.index].text)]
-    return next((c for c in dated if not DATE_LINE.search(sentences[c.index].text)), dated[0] if dated else None)
 
 
 @dataclass(frozen=True)

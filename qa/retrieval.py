@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,38 +9,20 @@ from datetime import date
 
 import numpy as np
 
-from corpus.parsing import SIGNATURE
 from embeddings.crosslingual import content_words, nearest_words
 from embeddings.encoders import Encoder
 from embeddings.lexical import bm25_scores
 from embeddings.store import Index, IndexedPassage
+from qa.answer_types import DAY_AND_MONTH
 from qa.errors import QuestionError
 from qa.language import detect_language
+from qa.letter_parts import letter_part, letter_part_asked
 from qa.models import ScoredPassage
 
 MAX_QUESTION_CHARS = 2000
 MAX_K = 200
 METHODS = ("hybrid", "dense", "bm25")
 RRF_K = 60
-# Questions about the letter itself: when its meeting was, who sent it. The answer sits in the letter's
-# opening or signature, which share no words with the topic the question names to pick out the letter.
-_MEETING = r"\w*(bijeenkomst|ministeri[eë]le|vergadering|videoconferentie|overleg|meeting|ministerial)"
-OPENING_QUESTION = re.compile(
-    rf"\b(wanneer|op welke (data|datum|dag)|welke (data|datum)|when|on what (date|day)|what dates?|which dates?)\b"
-    rf".*\b{_MEETING}|\b{_MEETING}\b.*\b(wanneer|when)\b",
-    re.I,
-)
-SIGNATURE_QUESTION = re.compile(
-    r"\b(wie|welke (minister|bewindspersoon)|who|which minister)\b.*"
-    r"\b(stuurde|verstuurde|ondertekende|ondertekend|schreef|geschreven|gestuurd|verstuurd|sent|signed|wrote|written)\b"
-    r"|\b(afzender|ondertekenaar|sender|signatory)\b",
-    re.I,
-)
-_MONTHS = (
-    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-    "|january|february|march|may|june|july|august|october"
-)
-DAY_AND_MONTH = re.compile(rf"\b\d{{1,2}} ({_MONTHS})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -113,23 +94,6 @@ def filter_mask(
 
         mask &= np.array([in_range(p) for p in passages])
     return mask
-
-
-def letter_part_asked(question: str) -> str | None:
-    """ "signature" for who sent the letter, "opening" for when its meeting was, else None."""
-    if SIGNATURE_QUESTION.search(question):
-        return "signature"
-    if OPENING_QUESTION.search(question):
-        return "opening"
-    return None
-
-
-def letter_part(passages: Sequence[IndexedPassage], candidates: np.ndarray, doc_id: str, part: str) -> int | None:
-    """Among the candidate passages, the one holding doc_id's opening (its first) or its signature."""
-    own = [i for i in candidates if passages[i].passage.doc_id == doc_id]
-    if part == "signature":
-        own = [i for i in own if passages[i].passage.heading == SIGNATURE]
-    return min(own, key=lambda i: passages[i].passage.start) if own else None
 
 
 class Retriever:

@@ -218,6 +218,14 @@ def test_meeting_date_question_cites_the_letter_opening(real_assistant):
     assert "22 en 23 oktober 2020" in answer.answer
 
 
+def test_letter_date_question_quotes_the_date_line_or_refuses_where_there_is_none(real_assistant):
+    dated = real_assistant.ask("Welke datum draagt de brief over het Defence Capability Review Report?")
+    check_answer(dated, real_assistant)
+    assert not dated.abstained and "6 november 2020" in dated.answer
+    undated = real_assistant.ask("Welke datum draagt het verslag over het Revolving Fund voor medische artikelen?")
+    assert undated.abstained and undated.passages  # that letter has no "Den Haag, <date>" line
+
+
 def test_sender_question_cites_the_signature(real_assistant):
     question = "Wie ondertekende de geannoteerde agenda voor de ingelaste bijeenkomst over COVID-19?"
     top = real_assistant.search(question, k=3)[0]

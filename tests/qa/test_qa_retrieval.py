@@ -10,15 +10,8 @@ import pytest
 from corpus import Passage
 from corpus.parsing import SIGNATURE
 from embeddings.store import IndexedPassage, indexed_passages
-from qa.retrieval import (
-    RRF_K,
-    RetrievalConfig,
-    Retriever,
-    filter_mask,
-    letter_part_asked,
-    minmax_fuse,
-    rrf_fuse,
-)
+from qa.letter_parts import letter_part_asked
+from qa.retrieval import RRF_K, RetrievalConfig, Retriever, filter_mask, minmax_fuse, rrf_fuse
 
 DOC_000, DOC_001, DOC_002, DOC_003, DOC_004 = (
     "000_c54184f091ec131b",
@@ -146,6 +139,8 @@ def test_bm25_only_retriever_needs_no_encoder(fake_index):
         ("Op welke data vond de defensieministeriële plaats waarin het Revolving Fund werd besloten?", "opening"),
         ("Wanneer vond de bijeenkomst plaats waarop het rapport werd vastgesteld?", "opening"),
         ("When was the meeting at which the allies discussed Afghanistan?", "opening"),
+        ("Welke datum draagt de brief over het Revolving Fund?", "opening"),
+        ("On what date was the report on the October meeting sent?", "opening"),
         ("Wanneer presenteren de militaire autoriteiten hun opties?", None),  # not about a meeting
         ("Wat besloten de ministers over Irak?", None),
         ("Wie onderzoekt het incident?", None),

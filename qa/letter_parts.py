@@ -1,0 +1,77 @@
+"""Questions about the letter itself: when its meeting was, who sent it, what date it bears.
+
+The answer sits in the letter's opening or signature, which share no words with the topic the question names to
+pick out the letter. Retrieval ranks that part first; the composer quotes the sentence that says it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corpus.parsing import INTRO, SIGNATURE
+from embeddings.store import IndexedPassage
+from qa.answer_types import DAY_AND_MONTH
+from qa.models import ScoredPassage
+
+if TYPE_CHECKING:
+    from qa.compose import Candidate
+    from qa.retrieval import Retriever
+
+_MEETING = r"\w*(bijeenkomst|ministeri[eë]le|vergadering|videoconferentie|overleg|meeting|ministerial)"
+_WHEN = r"(wanneer|op welke (data|datum|dag)|welke (data|datum)|when|on what (date|day)|what dates?|which dates?)"
+OPENING_QUESTION = re.compile(rf"\b{_WHEN}\b.*\b{_MEETING}|\b{_MEETING}\b.*\b(wanneer|when)\b", re.I)
+WHEN_QUESTION = re.compile(rf"\b{_WHEN}\b", re.I)
+SIGNATURE_QUESTION = re.compile(
+    r"\b(wie|welke (minister|bewindspersoon)|who|which minister)\b.*"
+    r"\b(stuurde|verstuurde|ondertekende|ondertekend|schreef|geschreven|gestuurd|verstuurd|sent|signed|wrote|written)\b"
+    r"|\b(afzender|ondertekenaar|sender|signatory)\b",
+    re.I,
+)
+
+
+def letter_part_asked(question: str) -> str | None:
+    """Which part of the letter answers it: "signature" (who sent it), "opening" (when its meeting was), or None."""
+    if SIGNATURE_QUESTION.search(question):
+        return "signature"
+    if OPENING_QUESTION.search(question) or (WHEN_QUESTION.search(question) and LETTER_DATE_QUESTION.search(question)):
+        return "opening"
+    return None
+
+
+def letter_part(passages: Sequence[IndexedPassage], candidates: np.ndarray, doc_id: str, part: str) -> int | None:
+    """Among the candidate passages, the one holding doc_id's opening (its first) or its signature."""
+    own = [i for i in candidates if passages[i].passage.doc_id == doc_id]
+    if part == "signature":
+        own = [i for i in own if passages[i].passage.heading == SIGNATURE]
+    return min(own, key=lambda i: passages[i].passage.start) if own else None
+
+
+# "Welke datum draagt de brief?" asks for the letter's own date line ("Den Haag, 9 april 2020"), not the meeting's.
+LETTER_DATE_QUESTION = re.compile(
+    r"\b(draagt|gedateerd|verstuurd|verzonden|gestuurd|dated|sent|mailed)\b|\bdatum van de (brief|agenda)\b", re.I
+)
+DATE_LINE = re.compile(r"^Den Haag, \d{1,2} \w+ \d{4}")
+NO_DATE_LINE = "no date line"
+
+
+def letter_part_sentence(
+    question: str, top: ScoredPassage, retriever: Retriever, candidates: list[Candidate]
+) -> Candidate | str | None:
+    """Where the question asks when the letter's meeting was (or the letter itself), or who sent it, and
+    retrieval put that part of the letter first: the sentence that says it. NO_DATE_LINE where the letter's
+    date is asked and the letter has none."""
+    part = letter_part_asked(question)
+    if part is None or top.passage.heading != (SIGNATURE if part == "signature" else INTRO):
+        return None
+    sentences = retriever.index.sentences
+    own = sorted((c for c in candidates if c.passage is top), key=lambda c: c.index)
+    if part == "signature":
+        return own[0] if own else None
+    if LETTER_DATE_QUESTION.search(question):
+        return next((c for c in own if DATE_LINE.search(sentences[c.index].text)), NO_DATE_LINE)
+    dated = [c for c in own if DAY_AND_MONTH.search(sentences[c.index].text)]
+    return next((c for c in dated if not DATE_LINE.search(sentences[c.index].text)), dated[0] if dated else None)
