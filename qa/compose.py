@@ -247,10 +247,13 @@ class ExtractiveComposer:
         lead = letter_part_sentence(question, passages[0], retriever, candidates)
         if lead == NO_DATE_LINE:
             return Composition(REFUSAL[language], (), True)
-        lead = lead or typed[0]
-        if lead is not candidates[0]:
-            candidates = [lead] + [c for c in candidates if c is not lead]
-        spans = _with_context(self.select(candidates, retriever), retriever)
+        if lead:  # the date or signature, and the best sentence: it shows why this letter was picked
+            chosen = [lead] if lead is candidates[0] else [lead, candidates[0]]
+        else:
+            if typed[0] is not candidates[0]:
+                candidates = [typed[0]] + [c for c in candidates if c is not typed[0]]
+            chosen = self.select(candidates, retriever)
+        spans = _with_context(chosen, retriever)
         return _render(spans, language, documents)
 
 
