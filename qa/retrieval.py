@@ -23,6 +23,7 @@ MAX_QUESTION_CHARS = 2000
 MAX_K = 200
 METHODS = ("hybrid", "dense", "bm25")
 RRF_K = 60
+MAX_EXPANDED_WORDS = 64
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class Retriever:
     def dutch_neighbours(self, question: str) -> list[str]:
         """The letters' words nearest to each of the question's words (for an English question)."""
         c = self.config
-        words = list(dict.fromkeys(content_words(question)))
+        words = list(dict.fromkeys(content_words(question)))[:MAX_EXPANDED_WORDS]  # bounds a long question's cost
         if self.encoder is None or not c.english_expansion or not words or not len(self.index.words):
             return []
         cache = self._word_vectors  # replaced, never cleared in place: another thread may be reading it
