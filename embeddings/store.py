@@ -26,12 +26,13 @@ from embeddings.encoders import Encoder
 from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
 from qa.errors import IndexError_, MissingExtraError
 
-FORMAT_VERSION = 2  # 2: the vocabulary and its word vectors (cross-lingual BM25)
+FORMAT_VERSION = 3  # 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors
 HNSW_THRESHOLD = 20_000  # above this many passages exact search stops being cheap
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
     "words.json", "words.npy",
 )  # fmt: skip
+CROSSLINGUAL_FILES = ("crosslingual_passages.npy", "crosslingual_sentences.npy")  # where a second encoder ran
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,13 @@ class Index:
     sentence_vectors: np.ndarray
     words: list[str]  # the letters' vocabulary (embeddings/crosslingual.py)
     word_vectors: np.ndarray
+    crosslingual_vectors: np.ndarray | None = None  # passages by the cross-lingual encoder, if one ran
+    crosslingual_sentence_vectors: np.ndarray | None = None
+
+    @property
+    def crosslingual_encoder(self) -> dict | None:
+        """{"name", "dim"} of the second encoder the passages were embedded with, or None."""
+        return self.manifest.get("crosslingual_encoder")
 
     @cached_property
     def years(self) -> frozenset[str]:
@@ -158,8 +166,13 @@ def _from_record(r: dict) -> IndexedPassage:
     return IndexedPassage(passage, r["title"], letter_date, tuple(date.fromisoformat(d) for d in r["meeting_dates"]))
 
 
-def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool = True) -> Index:
-    """Encode every passage and write the index to folder atomically (replacing what was there)."""
+def build_index(
+    folder: Path, corpus: Corpus, encoder: Encoder, progress: bool = True, crosslingual: Encoder | None = None
+) -> Index:
+    """Encode every passage and write the index to folder atomically (replacing what was there).
+
+    With a crosslingual encoder, passages and sentences are embedded by it too (qa/retrieval.py fuses both).
+    """
     faiss = faiss_module()
     started = time.perf_counter()
     items = indexed_passages(corpus)
@@ -171,13 +184,19 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
     if progress:
         from tqdm import tqdm
 
-        total = len(texts) + len(sentences) + len(words)
-        bar = tqdm(total=total, desc=f"Embedding passages, sentences, words ({encoder.name})", unit="text", leave=False)
+        total = (len(texts) + len(sentences)) * (2 if crosslingual else 1) + len(words)
+        names = f"{encoder.name}, {crosslingual.name}" if crosslingual else encoder.name
+        bar = tqdm(total=total, desc=f"Embedding passages, sentences, words ({names})", unit="text", leave=False)
+    update = bar.update if bar else None
+    xl_vectors = xl_sentence_vectors = None
     try:
-        vectors = encoder.encode_passages(texts, progress=bar.update if bar else None)
-        sentence_vectors = encoder.encode_passages(sentence_texts, progress=bar.update if bar else None)
+        vectors = encoder.encode_passages(texts, progress=update)
+        sentence_vectors = encoder.encode_passages(sentence_texts, progress=update)
         # Words are embedded as queries: an English question word is compared with them the same way.
-        word_vectors = _encode_words(encoder, words, bar.update if bar else None)
+        word_vectors = _encode_words(encoder, words, update)
+        if crosslingual:
+            xl_vectors = crosslingual.encode_passages(texts, progress=update)
+            xl_sentence_vectors = crosslingual.encode_passages(sentence_texts, progress=update)
     finally:
         if bar:
             bar.close()
@@ -202,9 +221,15 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float32), allow_pickle=False)
         (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
         np.save(tmp / "words.npy", word_vectors.astype(np.float32), allow_pickle=False)
+        files = FILES
+        if crosslingual:
+            np.save(tmp / CROSSLINGUAL_FILES[0], xl_vectors.astype(np.float32), allow_pickle=False)
+            np.save(tmp / CROSSLINGUAL_FILES[1], xl_sentence_vectors.astype(np.float32), allow_pickle=False)
+            files = FILES + CROSSLINGUAL_FILES
         manifest = {
             "format_version": FORMAT_VERSION,
             "encoder": {"name": encoder.name, "dim": encoder.dim},
+            "crosslingual_encoder": {"name": crosslingual.name, "dim": crosslingual.dim} if crosslingual else None,
             "corpus_fingerprint": corpus.fingerprint,
             "documents": [doc.doc_id for doc in corpus.documents],
             "passage_count": len(items),
@@ -213,14 +238,17 @@ def build_index(folder: Path, corpus: Corpus, encoder: Encoder, progress: bool =
             "vector_index": type(vector_index).__name__,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 3),
-            "files": {name: _sha256(tmp / name) for name in FILES},
+            "files": {name: _sha256(tmp / name) for name in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _swap_into_place(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # never leave a half-written build behind
         raise
-    return Index(folder, manifest, items, vector_index, bm25, sentences, sentence_vectors, words, word_vectors)
+    return Index(
+        folder, manifest, items, vector_index, bm25, sentences, sentence_vectors, words, word_vectors,
+        xl_vectors, xl_sentence_vectors,
+    )  # fmt: skip
 
 
 def _encode_words(encoder: Encoder, words: list[str], progress=None, batch: int = 256) -> np.ndarray:
@@ -248,6 +276,8 @@ def read_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         manifest["encoder"]["name"], manifest["passage_count"], [manifest["files"][name] for name in FILES]
+        if manifest.get("crosslingual_encoder"):
+            manifest["crosslingual_encoder"]["name"], [manifest["files"][name] for name in CROSSLINGUAL_FILES]
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise IndexError_(f"the index at {folder} is damaged (manifest unreadable); run: qa index --rebuild") from exc
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -297,9 +327,18 @@ def load_index(folder: Path) -> Index:
         sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
         words = json.loads((folder / "words.json").read_text(encoding="utf-8"))
         word_vectors = np.load(folder / "words.npy", allow_pickle=False)
+        xl_vectors = xl_sentence_vectors = None
+        if manifest.get("crosslingual_encoder"):
+            xl_vectors = np.load(folder / CROSSLINGUAL_FILES[0], allow_pickle=False)
+            xl_sentence_vectors = np.load(folder / CROSSLINGUAL_FILES[1], allow_pickle=False)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"the index at {folder} cannot be read ({exc}); run: qa index --rebuild") from exc
     counts_agree = len(passages) == vectors.ntotal == bm25.n_docs == manifest["passage_count"]
+    if xl_vectors is not None:
+        counts_agree = counts_agree and len(xl_vectors) == len(passages) and len(xl_sentence_vectors) == len(sentences)
     if not counts_agree or len(sentences) != len(sentence_vectors) or len(words) != len(word_vectors):
         raise IndexError_(f"the index at {folder} is inconsistent (counts differ); run: qa index --rebuild")
-    return Index(folder, manifest, passages, vectors, bm25, sentences, sentence_vectors, words, word_vectors)
+    return Index(
+        folder, manifest, passages, vectors, bm25, sentences, sentence_vectors, words, word_vectors,
+        xl_vectors, xl_sentence_vectors,
+    )  # fmt: skip

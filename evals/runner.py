@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from embeddings.encoders import DEFAULT_ENCODER
+from embeddings.encoders import CROSSLINGUAL_ENCODER, DEFAULT_ENCODER
 from evals import metrics
 from evals.dataset import EvalQuestion, evidence_spans, is_relevant
 from qa.errors import IndexError_, QAError
@@ -59,6 +59,10 @@ CONFIGS: dict[str, EvalConfig] = {
         EvalConfig("bm25", retrieval=RetrievalConfig(method="bm25"), description="BM25 only (Dutch stemming)"),
         EvalConfig("dense-e5", retrieval=RetrievalConfig(method="dense"), description="dense, multilingual-e5-small"),
         EvalConfig("dense-minilm", MINILM, RetrievalConfig(method="dense"), description="dense, all-MiniLM-L6-v2"),
+        EvalConfig(
+            "dense-use", CROSSLINGUAL_ENCODER, RetrievalConfig(method="dense"),
+            description="dense, USE multilingual v3 (the cross-lingual encoder) alone",
+        ),
         EvalConfig("hybrid", description="the default: RetrievalConfig() with multilingual-e5-small"),
         EvalConfig(
             "hybrid-rrf", retrieval=RetrievalConfig(fusion="rrf", dense_weight=1.0),
@@ -67,6 +71,11 @@ CONFIGS: dict[str, EvalConfig] = {
         EvalConfig(
             "hybrid-no-expansion", retrieval=RetrievalConfig(english_expansion=0, english_bm25_weight=0.25),
             description="English questions without their Dutch neighbour words in BM25",
+        ),
+        EvalConfig(
+            "hybrid-no-crosslingual",
+            retrieval=RetrievalConfig(crosslingual_weight=0.0, english_crosslingual_weight=0.0),
+            description="without the cross-lingual encoder's scores (USE multilingual v3)",
         ),
         EvalConfig(
             "hybrid-no-letter-parts", retrieval=RetrievalConfig(letter_parts=False),

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from corpus import Corpus, Document, bundled_corpus_dir, load_corpus
-from embeddings.encoders import ALIASES, DEFAULT_ENCODER, Encoder, load_encoder
+from embeddings.encoders import ALIASES, CROSSLINGUAL_ENCODER, DEFAULT_ENCODER, Encoder, LazyEncoder, load_encoder
 from embeddings.store import Index, build_index, built_by_older_version, check_compatible, load_index, read_manifest
 from qa.compose import Composer, ComposerConfig, ExtractiveComposer, answer_question
 from qa.errors import IndexError_, QuestionError
@@ -41,11 +41,18 @@ def index_folder(root: Path, corpus_dir: Path, encoder_name: str) -> Path:
 
 
 class Assistant:
-    def __init__(self, corpus: Corpus, index: Index, encoder: Encoder | None, config: RetrievalConfig | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: Index,
+        encoder: Encoder | None,
+        config: RetrievalConfig | None = None,
+        crosslingual: Encoder | None = None,
+    ):
         self.corpus = corpus
         self.index = index
         self.encoder = encoder
-        self.retriever = Retriever(index, encoder, config)
+        self.retriever = Retriever(index, encoder, config, crosslingual or _crosslingual_for(index))
         self.composer: Composer = ExtractiveComposer()
 
     @property
@@ -65,8 +72,12 @@ class Assistant:
         rebuild: bool = False,
         progress: bool = True,
         config: RetrievalConfig | None = None,
+        crosslingual: str | Encoder | None = CROSSLINGUAL_ENCODER,
     ) -> Assistant:
         """Open the index, building it (with a progress bar) when there is none yet.
+
+        crosslingual: the second encoder a new index is embedded with (None: none); an existing index keeps
+        the one it was built with.
 
         One written by an older version of this package is rebuilt. A stale (other letters, other encoder) or
         damaged index raises IndexError_ with the command that rebuilds it, unless rebuild=True.
@@ -80,7 +91,11 @@ class Assistant:
             enc = load_encoder(name)
             name = enc.name
         if rebuild or not (folder / "manifest.json").exists() or built_by_older_version(folder):
-            index = build_index(folder, corpus, enc, progress=progress)  # an older version's index is rebuilt
+            # An older version's index is rebuilt. The cross-lingual encoder embeds the passages too.
+            if isinstance(crosslingual, str):
+                crosslingual = load_encoder(crosslingual)
+            index = build_index(folder, corpus, enc, progress=progress, crosslingual=crosslingual)
+            return cls(corpus, index, enc, config, crosslingual)
         else:
             check_compatible(read_manifest(folder), folder, name, corpus.fingerprint)
             index = load_index(folder)
@@ -121,3 +136,11 @@ class Assistant:
         unknown = [d for d in doc_ids or () if d not in known]
         if unknown:
             raise QuestionError(f"unknown document id(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+
+def _crosslingual_for(index: Index) -> Encoder | None:
+    """The encoder that embedded the index's cross-lingual vectors, loaded when a question first needs it."""
+    built = index.crosslingual_encoder
+    if not built:
+        return None
+    return LazyEncoder(built["name"], built["dim"], lambda: load_encoder(built["name"]))

@@ -36,6 +36,9 @@ class RetrievalConfig:
     english_expansion: int = 2  # Dutch neighbours per English question word (0: none; embeddings/crosslingual.py)
     expansion_min_cosine: float = 0.88
     sentence_weight: float = 0.75  # dense = passage cosine + weight * its best sentence's cosine
+    # The cross-lingual encoder's passage + best-sentence cosine (Index.crosslingual_vectors), fused beside e5.
+    crosslingual_weight: float = 0.5
+    english_crosslingual_weight: float = 1.0
     letter_parts: bool = True  # a question about the letter itself ranks its opening or signature first
 
 
@@ -98,11 +101,19 @@ def filter_mask(
 
 
 class Retriever:
-    def __init__(self, index: Index, encoder: Encoder | None, config: RetrievalConfig | None = None):
+    def __init__(
+        self,
+        index: Index,
+        encoder: Encoder | None,
+        config: RetrievalConfig | None = None,
+        crosslingual: Encoder | None = None,
+    ):
         self.index = index
         self.encoder = encoder
+        self.crosslingual = crosslingual  # the encoder that wrote index.crosslingual_vectors
         self.config = config or RetrievalConfig()
         self._last_query: tuple[str, np.ndarray] | None = None
+        self._last_crosslingual_query: tuple[str, np.ndarray] | None = None
         self._word_vectors: dict[str, np.ndarray] = {}  # English question words seen so far
 
     def query_vector(self, question: str) -> np.ndarray:
@@ -137,6 +148,13 @@ class Retriever:
     def sentence_scores(self, question: str) -> np.ndarray:
         return self.index.sentence_vectors @ self.query_vector(question)[0]
 
+    def _with_best_sentence(self, passage_scores: np.ndarray, sentence_scores: np.ndarray) -> np.ndarray:
+        if not self.config.sentence_weight or not len(sentence_scores):
+            return passage_scores
+        members = (self.index.passage_sentences(i) for i in range(len(passage_scores)))
+        best = np.array([sentence_scores[m].max() if m else 0.0 for m in members], dtype=np.float32)
+        return passage_scores + self.config.sentence_weight * best
+
     def dense_scores(self, question: str) -> np.ndarray:
         query = self.query_vector(question)
         n = self.index.vectors.ntotal
@@ -144,12 +162,27 @@ class Retriever:
         out = np.full(n, -1.0, dtype=np.float32)
         valid = ids[0] >= 0
         out[ids[0][valid]] = scores[0][valid]
-        if self.config.sentence_weight and len(self.index.sentences):
-            per_sentence = self.sentence_scores(question)
-            members = (self.index.passage_sentences(i) for i in range(n))
-            best = np.array([per_sentence[m].max() if m else 0.0 for m in members], dtype=np.float32)
-            out = out + self.config.sentence_weight * best
-        return out
+        return self._with_best_sentence(out, self.sentence_scores(question) if len(self.index.sentences) else out[:0])
+
+    def crosslingual_weight(self, english: bool) -> float:
+        """The cross-lingual encoder's weight for this question; 0 where the index or the encoder lacks it."""
+        if self.crosslingual is None or self.index.crosslingual_vectors is None:
+            return 0.0
+        return self.config.english_crosslingual_weight if english else self.config.crosslingual_weight
+
+    def crosslingual_query_vector(self, question: str) -> np.ndarray:
+        cached = self._last_crosslingual_query
+        if cached is None or cached[0] != question:
+            cached = (question, self.crosslingual.encode_queries([question])[0])
+            self._last_crosslingual_query = cached
+        return cached[1]
+
+    def crosslingual_sentence_scores(self, question: str) -> np.ndarray:
+        return self.index.crosslingual_sentence_vectors @ self.crosslingual_query_vector(question)
+
+    def crosslingual_scores(self, question: str) -> np.ndarray:
+        passages = self.index.crosslingual_vectors @ self.crosslingual_query_vector(question)
+        return self._with_best_sentence(passages, self.crosslingual_sentence_scores(question))
 
     def scores(self, question: str, method: str) -> dict[str, np.ndarray]:
         if method not in METHODS:
@@ -166,6 +199,9 @@ class Retriever:
             # Dense cosine is shifted to be positive so RRF counts every passage it ranks.
             bm25_weight = c.english_bm25_weight if english else c.bm25_weight
             lists, weights = [out["bm25"], out["dense"] + 2.0], [bm25_weight, c.dense_weight]
+            if xl_weight := self.crosslingual_weight(english):
+                out["crosslingual"] = self.crosslingual_scores(question)
+                lists, weights = [*lists, out["crosslingual"] + 2.0], [*weights, xl_weight]
             fuse = rrf_fuse if c.fusion == "rrf" else minmax_fuse
             out["hybrid"] = fuse(lists, weights)
         return out

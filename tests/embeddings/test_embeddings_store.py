@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 import embeddings.store as store
-from embeddings.store import FILES, FORMAT_VERSION, build_index, check_compatible, load_index, read_manifest
+from embeddings.store import (
+    CROSSLINGUAL_FILES,
+    FILES,
+    FORMAT_VERSION,
+    build_index,
+    check_compatible,
+    load_index,
+    read_manifest,
+)
 from qa.assistant import Assistant
 from qa.errors import IndexError_
 
@@ -48,6 +56,10 @@ def test_round_trip_gives_back_what_was_built(built):
     n = index.vectors.ntotal
     np.testing.assert_array_equal(loaded.vectors.reconstruct_n(0, n), index.vectors.reconstruct_n(0, n))
     assert loaded.bm25.vocab == index.bm25.vocab
+    np.testing.assert_array_equal(loaded.crosslingual_vectors, index.crosslingual_vectors)
+    np.testing.assert_array_equal(loaded.crosslingual_sentence_vectors, index.crosslingual_sentence_vectors)
+    assert loaded.crosslingual_vectors.shape == (len(index.passages), 64)
+    assert loaded.crosslingual_sentence_vectors.shape == (len(index.sentences), 64)
     for name in ("indptr", "doc_ids", "tfs", "doc_lengths"):
         np.testing.assert_array_equal(getattr(loaded.bm25, name), getattr(index.bm25, name))
     # the passages' letter facts survive the JSON trip
@@ -78,7 +90,8 @@ def test_manifest_records_format_encoder_corpus_counts_time_and_checksums(built,
     assert m["sentence_count"] == len(index.sentences)
     assert m["vector_index"] == "IndexFlatIP"
     assert datetime.strptime(m["built_at"], "%Y-%m-%dT%H:%M:%S%z")
-    assert set(m["files"]) == set(FILES)
+    assert m["crosslingual_encoder"] == {"name": "fake-crosslingual", "dim": 64}
+    assert set(m["files"]) == set(FILES) | set(CROSSLINGUAL_FILES)
     for name, digest in m["files"].items():
         assert digest == hashlib.sha256((folder / name).read_bytes()).hexdigest(), name
 
@@ -206,6 +219,20 @@ def _missing_sentences(folder):
     (folder / "sentences.npy").unlink()
 
 
+def _missing_crosslingual_vectors(folder):
+    (folder / "crosslingual_passages.npy").unlink()
+
+
+def _crosslingual_manifest_without_its_files(folder):
+    _edit_manifest(folder, lambda m: m["files"].pop("crosslingual_sentences.npy"))
+
+
+def _crosslingual_vectors_short_with_matching_checksum(folder):
+    path = folder / "crosslingual_sentences.npy"
+    np.save(path, np.load(path)[:-1], allow_pickle=False)
+    _rewrite_digest(folder, "crosslingual_sentences.npy")
+
+
 def _pickled_bm25(folder):
     """An object array in bm25.npz is stored pickled; loading it would run code, so it must be refused."""
     with np.load(folder / "bm25.npz") as arrays:
@@ -234,6 +261,9 @@ def _pickled_bm25(folder):
         (_missing_bm25, "bm25.npz missing or altered"),
         (_missing_sentences, "sentences.npy missing or altered"),
         (_pickled_bm25, "cannot be read"),
+        (_missing_crosslingual_vectors, "crosslingual_passages.npy missing or altered"),
+        (_crosslingual_manifest_without_its_files, "manifest unreadable"),
+        (_crosslingual_vectors_short_with_matching_checksum, "inconsistent"),
     ],
     ids=lambda v: v.__name__.strip("_") if callable(v) else None,
 )
@@ -246,6 +276,15 @@ def test_damaged_index_is_refused_with_the_rebuild_command(built, damage, says):
     assert says in message
     assert REBUILD in message
     assert str(folder) in message
+
+
+def test_index_without_a_crosslingual_encoder_round_trips(tmp_path, corpus, hashing_encoder):
+    built = build_index(tmp_path / "plain", corpus, hashing_encoder, progress=False)
+    loaded = load_index(tmp_path / "plain")
+    assert built.crosslingual_encoder is None and loaded.manifest["crosslingual_encoder"] is None
+    assert loaded.crosslingual_vectors is None and loaded.crosslingual_sentence_vectors is None
+    assert set(loaded.manifest["files"]) == set(FILES)
+    assert not any((tmp_path / "plain" / name).exists() for name in CROSSLINGUAL_FILES)
 
 
 def test_pickled_object_array_is_rejected_not_unpickled(built):
@@ -279,10 +318,11 @@ def test_assistant_load_rebuilds_an_index_an_older_version_wrote(tmp_path, hashi
 
 
 def test_assistant_load_reuses_an_existing_index(tmp_path, hashing_encoder, monkeypatch):
-    first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+    first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=None)
     monkeypatch.setattr("qa.assistant.build_index", lambda *a, **kw: pytest.fail("rebuilt a good index"))
     second = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
     assert second.index.manifest == first.index.manifest
+    assert second.retriever.crosslingual is None  # built without one: the default is not forced onto it
     assert first.index.folder == tmp_path / "bundled" / "fake-hash"
 
 
@@ -354,7 +394,7 @@ def test_assistant_over_fake_index_searches_and_answers(fake_assistant, corpus):
     assert [r.rank for r in results] == [1, 2, 3]
     assert "Revolving Fund" in results[0].passage.text
     assert results[0].doc_id == "000_c54184f091ec131b"
-    assert set(results[0].scores) == {"bm25", "dense", "hybrid"}
+    assert set(results[0].scores) == {"bm25", "dense", "crosslingual", "hybrid"}
     assert results[0].score >= results[1].score >= results[2].score
     answer = fake_assistant.ask("Hoeveel draagt Nederland bij aan het Revolving Fund?")
     assert answer.language == "nl"

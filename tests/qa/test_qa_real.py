@@ -116,6 +116,21 @@ def test_dense_and_bm25_methods_alone(real_assistant):
         assert set(results[0].scores) == {method}
 
 
+def test_index_carries_the_crosslingual_encoder_and_a_reopened_one_loads_it_lazily(real_assistant):
+    from qa.assistant import Assistant
+
+    index = real_assistant.index
+    assert index.crosslingual_encoder == {"name": "use-multilingual-v3", "dim": 512}
+    assert index.crosslingual_vectors.shape == (len(index.passages), 512)
+    english = real_assistant.search(AIR_DEFENCE, k=3)
+    assert "crosslingual" in english[0].scores and english[0].doc_id == DOC_001
+    reopened = Assistant.load(index_dir=index.folder.parents[1], progress=False)
+    lazy = reopened.retriever.crosslingual
+    assert lazy.name == "use-multilingual-v3" and lazy._encoder is None  # not loaded for nothing
+    assert [r.passage.passage_id for r in reopened.search(AIR_DEFENCE, k=3)] == [r.passage.passage_id for r in english]
+    assert lazy._encoder is not None
+
+
 def test_cli_search_json_shape(cli):
     code, out, err = cli("search", REVOLVING, "--json", "--k", "3")
     assert code == 0, err

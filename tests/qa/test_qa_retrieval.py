@@ -173,3 +173,48 @@ def test_question_about_the_letter_ranks_its_opening_or_signature_first(fake_ind
     # a document filter is obeyed: the routed passage comes from the filtered letters only
     filtered = routed.search(who, k=3, method="bm25", doc_ids=[DOC_004])
     assert {r.doc_id for r in filtered} == {DOC_004}
+
+
+@pytest.fixture
+def crosslingual_encoder(make_hashing_encoder):
+    return make_hashing_encoder(dim=64, name="fake-crosslingual")  # the one fake_index was built with
+
+
+def test_crosslingual_scores_are_passage_plus_best_sentence_cosine(fake_index, hashing_encoder, crosslingual_encoder):
+    retriever = Retriever(fake_index, hashing_encoder, crosslingual=crosslingual_encoder)
+    question = "How much does the Netherlands give to the Revolving Fund?"
+    scores = retriever.crosslingual_scores(question)
+    query = crosslingual_encoder.encode_queries([question])[0]
+    by_sentence = fake_index.crosslingual_sentence_vectors @ query
+    for i in (0, 7, len(fake_index.passages) - 1):
+        members = fake_index.passage_sentences(i)
+        expected = fake_index.crosslingual_vectors[i] @ query + 0.75 * by_sentence[members].max()
+        assert scores[i] == pytest.approx(expected, abs=1e-5)
+
+
+def test_crosslingual_scores_are_fused_with_the_weight_for_the_question_language(
+    fake_index, hashing_encoder, crosslingual_encoder
+):
+    english, dutch = "Which allies signed the Letter of Intent?", "Welke bondgenoten tekenden de Letter of Intent?"
+    default = Retriever(fake_index, hashing_encoder, crosslingual=crosslingual_encoder)
+    assert "crosslingual" in default.scores(english, "hybrid") and "crosslingual" in default.scores(dutch, "hybrid")
+    assert "crosslingual" not in default.scores(english, "dense")  # only the hybrid fuses it
+    english_only = Retriever(
+        fake_index, hashing_encoder, RetrievalConfig(crosslingual_weight=0.0), crosslingual=crosslingual_encoder
+    )
+    assert "crosslingual" in english_only.scores(english, "hybrid")
+    assert "crosslingual" not in english_only.scores(dutch, "hybrid")
+    # it moves the fused score: the hybrid with it differs from the one without
+    without = Retriever(fake_index, hashing_encoder, RetrievalConfig(english_crosslingual_weight=0.0))
+    assert not np.allclose(default.scores(english, "hybrid")["hybrid"], without.scores(english, "hybrid")["hybrid"])
+
+
+def test_no_crosslingual_scores_without_the_encoder_or_the_vectors(fake_index, hashing_encoder, crosslingual_encoder):
+    question = "Which allies signed the Letter of Intent?"
+    assert "crosslingual" not in Retriever(fake_index, hashing_encoder).scores(question, "hybrid")
+    from dataclasses import replace
+
+    bare = replace(fake_index, crosslingual_vectors=None, crosslingual_sentence_vectors=None)
+    assert "crosslingual" not in Retriever(bare, hashing_encoder, crosslingual=crosslingual_encoder).scores(
+        question, "hybrid"
+    )
