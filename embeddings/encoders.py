@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -131,15 +133,26 @@ class USEEncoder:
 
 
 class LazyEncoder:
-    """An encoder loaded on first use: a cold start pays for the second model only when it is needed."""
+    """An encoder loaded when first needed, or in the background from `prefetch()` on: a cold start need not
+    wait for a second model while it loads the first."""
 
     def __init__(self, name: str, dim: int, load: Callable[[], Encoder]):
         self.name, self.dim, self._load, self._encoder = name, dim, load, None
+        self._lock = threading.Lock()
 
     def _get(self) -> Encoder:
-        if self._encoder is None:
-            self._encoder = self._load()
-        return self._encoder
+        with self._lock:  # a question asked while the background load runs waits for it
+            if self._encoder is None:
+                self._encoder = self._load()
+            return self._encoder
+
+    def prefetch(self) -> None:
+        """Start loading in a background thread; a failure there is raised again by the first real use."""
+        threading.Thread(target=self._load_quietly, daemon=True).start()
+
+    def _load_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            self._get()
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._get().encode_queries(texts)

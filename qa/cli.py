@@ -70,8 +70,10 @@ def _positive(value: str) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     assistant = _assistant(args, rebuild=args.rebuild)
     m = assistant.index.manifest
+    xl = m.get("crosslingual_encoder")
     print(
         f"index: {assistant.index.folder}\n  encoder {m['encoder']['name']} (dim {m['encoder']['dim']}), "
+        f"cross-lingual encoder {xl['name'] if xl else 'none'}, "
         f"{m['passage_count']} passages, {m.get('sentence_count', 0)} sentences, {m.get('word_count', 0)} words, "
         f"{m['vector_index']}, "
         f"built {m['built_at']} in {m['build_seconds']} s"

@@ -101,6 +101,33 @@ def test_lazy_encoder_loads_on_first_use_only(make_hashing_encoder):
     assert loads == [1]
 
 
+def test_lazy_encoder_prefetch_loads_in_the_background_and_a_failure_surfaces_on_use(make_hashing_encoder):
+    import threading
+
+    from embeddings.encoders import LazyEncoder
+
+    release, loaded = threading.Event(), []
+
+    def slow_load():
+        release.wait(5)
+        loaded.append(1)
+        return make_hashing_encoder(dim=16, name="slow")
+
+    lazy = LazyEncoder("slow", 16, slow_load)
+    lazy.prefetch()
+    release.set()
+    assert lazy.encode_queries(["vraag"]).shape == (1, 16)  # waits for the background load, not a second one
+    assert loaded == [1]
+
+    def broken():
+        raise EncoderError("model files missing")
+
+    failing = LazyEncoder("broken", 16, broken)
+    failing.prefetch()  # the background failure is not lost: the first real use raises it
+    with pytest.raises(EncoderError, match="model files missing"):
+        failing.encode_queries(["vraag"])
+
+
 @pytest.fixture(scope="module")
 def use():
     return load_encoder("use")

@@ -131,6 +131,13 @@ def test_index_carries_the_crosslingual_encoder_and_a_reopened_one_loads_it_lazi
     assert lazy._encoder is not None
 
 
+def test_cli_index_names_both_encoders(cli):
+    code, out, err = cli("index")
+    assert code == 0, err
+    assert "encoder multilingual-e5-small (dim 384)" in out
+    assert "cross-lingual encoder use-multilingual-v3" in out
+
+
 def test_cli_search_json_shape(cli):
     code, out, err = cli("search", REVOLVING, "--json", "--k", "3")
     assert code == 0, err
