@@ -78,6 +78,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="without the cross-lingual encoder's scores (USE multilingual v3)",
         ),
         EvalConfig(
+            "hybrid-no-month", retrieval=RetrievalConfig(month_weight=0.0),
+            description="a month the question names does not favour that month's letter",
+        ),
+        EvalConfig(
             "hybrid-no-letter-parts", retrieval=RetrievalConfig(letter_parts=False),
             description="questions about the letter itself not routed to its opening or signature",
         ),

@@ -1,7 +1,8 @@
 """Questions about the letter itself: when its meeting was, who sent it, what date it bears.
 
 The answer sits in the letter's opening or signature, which share no words with the topic the question names to
-pick out the letter. Retrieval ranks that part first; the composer quotes the sentence that says it.
+pick out the letter. Retrieval ranks that part first; the composer quotes the sentence that says it. And a
+question naming a month ("in juni 2020") points at the letter of that month's meeting.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from corpus.parsing import INTRO, SIGNATURE
 from embeddings.store import IndexedPassage
-from qa.answer_types import DAY_AND_MONTH
+from qa.answer_types import DAY_AND_MONTH, MONTHS
 from qa.models import ScoredPassage
 
 if TYPE_CHECKING:
@@ -75,3 +76,25 @@ def letter_part_sentence(
         return next((c for c in own if DATE_LINE.search(sentences[c.index].text)), NO_DATE_LINE)
     dated = [c for c in own if DAY_AND_MONTH.search(sentences[c.index].text)]
     return next((c for c in dated if not DATE_LINE.search(sentences[c.index].text)), dated[0] if dated else None)
+
+
+MONTH_NUMBERS = {
+    name: n
+    for names in (
+        "januari februari maart april mei juni juli augustus september oktober november december",
+        "january february march april may june july august september october november december",
+    )
+    for n, name in enumerate(names.split(), start=1)
+}
+MONTH_AND_YEAR = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
+
+
+def months_named(question: str) -> set[tuple[int, int]]:
+    """(year, month) of every "juni 2020" / "October 2020" the question names."""
+    return {(int(year), MONTH_NUMBERS[month.lower()]) for month, year in MONTH_AND_YEAR.findall(question)}
+
+
+def letter_months(item: IndexedPassage) -> set[tuple[int, int]]:
+    """(year, month) of the passage's letter: its meetings' and its own date's."""
+    dates = (*item.meeting_dates, *((item.letter_date,) if item.letter_date else ()))
+    return {(d.year, d.month) for d in dates}

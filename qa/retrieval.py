@@ -16,7 +16,7 @@ from embeddings.store import Index, IndexedPassage
 from qa.answer_types import DAY_AND_MONTH
 from qa.errors import QuestionError
 from qa.language import detect_language
-from qa.letter_parts import letter_part, letter_part_asked
+from qa.letter_parts import letter_months, letter_part, letter_part_asked, months_named
 from qa.models import ScoredPassage
 
 MAX_QUESTION_CHARS = 2000
@@ -40,6 +40,9 @@ class RetrievalConfig:
     crosslingual_weight: float = 0.5
     english_crosslingual_weight: float = 1.0
     letter_parts: bool = True  # a question about the letter itself ranks its opening or signature first
+    # The passages of a letter whose meeting (or date) is in a month the question names gain this share of the
+    # best fused score.
+    month_weight: float = 0.15
 
 
 def validate_question(question: object) -> str:
@@ -203,8 +206,18 @@ class Retriever:
                 out["crosslingual"] = self.crosslingual_scores(question)
                 lists, weights = [*lists, out["crosslingual"] + 2.0], [*weights, xl_weight]
             fuse = rrf_fuse if c.fusion == "rrf" else minmax_fuse
-            out["hybrid"] = fuse(lists, weights)
+            fused = fuse(lists, weights)
+            out["hybrid"] = fused + float(fused.max()) * self.month_bonus(question)
         return out
+
+    def month_bonus(self, question: str) -> np.ndarray | float:
+        """month_weight for the passages of letters whose meeting (or date) falls in a month the question names
+        ("the video conference of October 2020"), else 0: each letter is about one meeting."""
+        months = months_named(question) if self.config.month_weight else set()
+        if not months:
+            return 0.0
+        in_month = np.array([bool(months & letter_months(item)) for item in self.index.passages])
+        return self.config.month_weight * in_month
 
     def _letter_part_first(
         self, part: str, order: np.ndarray, final: np.ndarray, candidates: np.ndarray

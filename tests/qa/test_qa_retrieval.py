@@ -218,3 +218,39 @@ def test_no_crosslingual_scores_without_the_encoder_or_the_vectors(fake_index, h
     assert "crosslingual" not in Retriever(bare, hashing_encoder, crosslingual=crosslingual_encoder).scores(
         question, "hybrid"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "months"),
+    [
+        ("Wat besloten de ministers in juni 2020?", {(2020, 6)}),
+        ("What was said at the video conference of October 2020?", {(2020, 10)}),
+        ("Vergeleken: APRIL 2020 en 17 en 18 juni 2021", {(2020, 4), (2021, 6)}),
+        ("Wat gebeurde er in juni?", set()),  # no year: June 2020 or 2021
+        ("Wat staat er in Kamerstuk 28676 van 2020?", set()),
+    ],
+)
+def test_months_named(question, months):
+    from qa.letter_parts import months_named
+
+    assert months_named(question) == months
+
+
+def test_a_named_month_favours_the_letters_of_that_month(fake_index, hashing_encoder):
+    from qa.letter_parts import letter_months
+
+    question = "Wat zeiden de ministers over Irak in oktober 2020?"
+    plain = Retriever(fake_index, hashing_encoder, RetrievalConfig(month_weight=0.0)).scores(question, "hybrid")
+    boosted = Retriever(fake_index, hashing_encoder).scores(question, "hybrid")
+    in_month = np.array([(2020, 10) in letter_months(p) for p in fake_index.passages])
+    assert in_month.any() and not in_month.all()
+    bonus = boosted["hybrid"] - plain["hybrid"]
+    np.testing.assert_allclose(bonus[~in_month], 0.0)
+    np.testing.assert_allclose(bonus[in_month], 0.15 * plain["hybrid"].max(), rtol=1e-6)
+    assert {p.passage.doc_id for p, hit in zip(fake_index.passages, in_month, strict=True) if hit} == {DOC_001}
+    # a question naming no month is ranked as before
+    other = "Wat zeiden de ministers over Irak?"
+    np.testing.assert_array_equal(
+        Retriever(fake_index, hashing_encoder).scores(other, "hybrid")["hybrid"],
+        Retriever(fake_index, hashing_encoder, RetrievalConfig(month_weight=0.0)).scores(other, "hybrid")["hybrid"],
+    )
