@@ -20,16 +20,17 @@ from evals.dataset import load_questions
 # Each floor is the measured figure less about 0.03 (4-5 answerable questions) or, for refusal, one unanswerable
 # question (0.05): a real regression fails, a one-question wobble from a parser or model tweak does not.
 MIN_HIT_AT_1 = 0.89  # measured 0.920
-MIN_HIT_AT_5 = 0.96  # measured 0.993
+MIN_HIT_AT_5 = 0.97  # measured 1.000
 MIN_ENGLISH_HIT_AT_1 = 0.88  # measured 0.914 (32 of 35 answerable English questions; 0.857 before USE)
+MIN_ENGLISH_HIT_AT_5 = 0.97  # measured 1.000 (35 of 35; 0.971 before the named-month bonus)
 MIN_ACCEPTED = 0.89  # measured 0.927 (an accepted answer string occurs in the answer text)
 MIN_RIGHT_DOC_CITED = 0.94  # measured 0.967
 MIN_REFUSAL = 0.65  # measured 0.700 (14 of 20 unanswerable questions refused)
 MAX_FALSE_REFUSAL = 0.06  # measured 0.033 (5 of 150 answerable questions refused)
 # The held-out set (evals/heldout.jsonl: 73 questions, 55 answerable, 24 of them English), written after the
 # defaults were chosen and never tuned on retrieval; measured with `qa eval --config hybrid --questions ...`.
-HELDOUT_FLOORS = {"hit@1": 0.82, "hit@5": 0.95, "accepted": 0.82, "right_doc_cited": 0.91, "refusal_rate": 0.55}
-# measured 0.855, 0.982, 0.855, 0.945, 0.611 (11 of 18 refused); false refusals 0.036 (2 of 55)
+HELDOUT_FLOORS = {"hit@1": 0.84, "hit@5": 0.95, "accepted": 0.84, "right_doc_cited": 0.95, "refusal_rate": 0.55}
+# measured 0.873, 0.982, 0.873, 0.982, 0.611 (11 of 18 refused); false refusals 0.018 (1 of 55)
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +59,9 @@ def test_default_configuration_meets_the_floors(hybrid_results):
     assert s["right_doc_cited"] >= MIN_RIGHT_DOC_CITED
     assert s["refusal_rate"] >= MIN_REFUSAL
     assert s["false_refusal_rate"] <= MAX_FALSE_REFUSAL
-    assert hybrid_results["configs"]["hybrid"]["by_language"]["en"]["hit@1"] >= MIN_ENGLISH_HIT_AT_1
+    english = hybrid_results["configs"]["hybrid"]["by_language"]["en"]
+    assert english["hit@1"] >= MIN_ENGLISH_HIT_AT_1
+    assert english["hit@5"] >= MIN_ENGLISH_HIT_AT_5
 
 
 def test_default_configuration_meets_the_floors_on_the_held_out_set(index_root):
