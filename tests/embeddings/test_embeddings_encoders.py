@@ -128,6 +128,32 @@ def test_lazy_encoder_prefetch_loads_in_the_background_and_a_failure_surfaces_on
         failing.encode_queries(["vraag"])
 
 
+def test_loading_in_a_thread_waits_on_use_and_reraises_a_failed_load():
+    import threading
+
+    from embeddings.encoders import _Loading
+
+    release = threading.Event()
+
+    class Tokenizer:
+        def encode(self, text, **kwargs):
+            return [len(text), kwargs.get("add_bos")]
+
+    def slow():
+        release.wait(5)
+        return Tokenizer()
+
+    pending = _Loading(slow)
+    release.set()
+    assert pending.encode("vraag", add_bos=True) == [5, True]
+
+    def broken():
+        raise OSError("tokenizer model unreadable")
+
+    with pytest.raises(OSError, match="tokenizer model unreadable"):
+        _Loading(broken).result()
+
+
 @pytest.fixture(scope="module")
 def use():
     return load_encoder("use")
