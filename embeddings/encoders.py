@@ -6,7 +6,6 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -140,15 +139,29 @@ def _use_tokenizer(model_file: str):
 
 
 class _Loading:
-    """An object being loaded in another thread; `encode` (all USE's backend calls) waits for it."""
+    """An object being loaded in a daemon thread (an exiting process never waits for it); `encode`, all that
+    USE's backend calls on its tokenizer, waits for the load."""
 
     def __init__(self, load: Callable[[], object]):
-        pool = ThreadPoolExecutor(max_workers=1)
-        self._future = pool.submit(load)
-        pool.shutdown(wait=False)  # the thread ends when the load does
+        self._done = threading.Event()
+        self._value: object = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = load()
+            except BaseException as exc:  # handed to whoever asks for the result
+                self._error = exc
+            finally:
+                self._done.set()
+
+        threading.Thread(target=run, daemon=True).start()
 
     def result(self):
-        return self._future.result()
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
     def encode(self, *args, **kwargs):
         return self.result().encode(*args, **kwargs)
