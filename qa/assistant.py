@@ -143,5 +143,5 @@ def _crosslingual_for(manifest: dict) -> Encoder | None:
     if not built:
         return None
     encoder = LazyEncoder(built["name"], built["dim"], lambda: load_encoder(built["name"]))
-    encoder.prefetch()  # ~0.8 s of loading that overlaps the rest of a cold start
+    encoder.prefetch()  # ~0.5 s of loading that overlaps the rest of a cold start
     return encoder
