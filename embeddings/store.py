@@ -184,8 +184,8 @@ def build_index(
     if progress:
         from tqdm import tqdm
 
-        total = (len(texts) + len(sentences)) * (2 if crosslingual else 1) + len(words)
-        names = f"{encoder.name}, {crosslingual.name}" if crosslingual else encoder.name
+        total = (len(texts) + len(sentences)) * (2 if crosslingual is not None else 1) + len(words)
+        names = f"{encoder.name}, {crosslingual.name}" if crosslingual is not None else encoder.name
         bar = tqdm(total=total, desc=f"Embedding passages, sentences, words ({names})", unit="text", leave=False)
     update = bar.update if bar else None
     xl_vectors = xl_sentence_vectors = None
@@ -194,7 +194,7 @@ def build_index(
         sentence_vectors = encoder.encode_passages(sentence_texts, progress=update)
         # Words are embedded as queries: an English question word is compared with them the same way.
         word_vectors = _encode_words(encoder, words, update)
-        if crosslingual:
+        if crosslingual is not None:
             xl_vectors = crosslingual.encode_passages(texts, progress=update)
             xl_sentence_vectors = crosslingual.encode_passages(sentence_texts, progress=update)
     finally:
@@ -222,14 +222,16 @@ def build_index(
         (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
         np.save(tmp / "words.npy", word_vectors.astype(np.float32), allow_pickle=False)
         files = FILES
-        if crosslingual:
+        if crosslingual is not None:
             np.save(tmp / CROSSLINGUAL_FILES[0], xl_vectors.astype(np.float32), allow_pickle=False)
             np.save(tmp / CROSSLINGUAL_FILES[1], xl_sentence_vectors.astype(np.float32), allow_pickle=False)
             files = FILES + CROSSLINGUAL_FILES
         manifest = {
             "format_version": FORMAT_VERSION,
             "encoder": {"name": encoder.name, "dim": encoder.dim},
-            "crosslingual_encoder": {"name": crosslingual.name, "dim": crosslingual.dim} if crosslingual else None,
+            "crosslingual_encoder": (
+                {"name": crosslingual.name, "dim": crosslingual.dim} if crosslingual is not None else None
+            ),
             "corpus_fingerprint": corpus.fingerprint,
             "documents": [doc.doc_id for doc in corpus.documents],
             "passage_count": len(items),

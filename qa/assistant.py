@@ -87,7 +87,8 @@ class Assistant:
         folder = index_folder(Path(index_dir) if index_dir else default_index_root(), corpus_path, name)
         fresh = rebuild or not (folder / "manifest.json").exists() or built_by_older_version(folder)
         # An existing index's cross-lingual encoder loads in the background while the rest of this runs.
-        prefetched = None if fresh else _crosslingual_for(read_manifest(folder))
+        manifest = None if fresh else read_manifest(folder)
+        prefetched = _crosslingual_for(manifest) if manifest else None
         corpus = load_corpus(corpus_path)
         if enc is None:
             enc = load_encoder(name)
@@ -97,7 +98,7 @@ class Assistant:
                 crosslingual = load_encoder(crosslingual)
             index = build_index(folder, corpus, enc, progress=progress, crosslingual=crosslingual)
             return cls(corpus, index, enc, config, crosslingual)
-        check_compatible(read_manifest(folder), folder, name, corpus.fingerprint)
+        check_compatible(manifest, folder, name, corpus.fingerprint)
         return cls(corpus, load_index(folder), enc, config, prefetched)
 
     def document(self, doc_id: str) -> Document:

@@ -118,6 +118,7 @@ class Retriever:
         self._last_query: tuple[str, np.ndarray] | None = None
         self._last_crosslingual_query: tuple[str, np.ndarray] | None = None
         self._word_vectors: dict[str, np.ndarray] = {}  # English question words seen so far
+        self._passage_months: list[set[tuple[int, int]]] | None = None  # per passage, computed once
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding, remembered for the last question (the composer reuses it)."""
@@ -216,7 +217,9 @@ class Retriever:
         months = months_named(question) if self.config.month_weight else set()
         if not months:
             return 0.0
-        in_month = np.array([bool(months & letter_months(item)) for item in self.index.passages])
+        if self._passage_months is None:
+            self._passage_months = [letter_months(item) for item in self.index.passages]
+        in_month = np.array([bool(months & of_passage) for of_passage in self._passage_months])
         return self.config.month_weight * in_month
 
     def _letter_part_first(
