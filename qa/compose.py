@@ -21,6 +21,7 @@ from qa.language import detect_language
 from qa.letter_parts import NO_DATE_LINE, letter_part_sentence
 from qa.models import Answer, Citation, ScoredPassage
 from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
+from qa.time_scope import beyond_the_letters
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
@@ -229,6 +230,8 @@ class ExtractiveComposer:
         years = set(YEAR.findall(question))
         if years - retriever.index.years:
             return True  # asks about a year no letter mentions
+        if beyond_the_letters(question, retriever.letter_times):
+            return True  # a month no letter speaks of, or what happened after every letter about it was written
         floors = {name: (nl, en) for name, nl, en in self.config.dense_floors}
         encoder = getattr(retriever.encoder, "name", None)
         if encoder not in floors:

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from qa.errors import QuestionError
 from qa.language import detect_language
 from qa.letter_parts import letter_months, letter_part, letter_part_asked, months_named
 from qa.models import ScoredPassage
+from qa.time_scope import LetterTime, letter_times
 
 MAX_QUESTION_CHARS = 2000
 MAX_K = 200
@@ -119,6 +121,11 @@ class Retriever:
         self._last_crosslingual_query: tuple[str, np.ndarray] | None = None
         self._word_vectors: dict[str, np.ndarray] = {}  # English question words seen so far
         self._passage_months: list[set[tuple[int, int]]] | None = None  # per passage, computed once
+
+    @cached_property
+    def letter_times(self) -> list[LetterTime]:
+        """When each letter was written and which days it speaks of (qa/time_scope.py); computed once."""
+        return letter_times(self.index)
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding, remembered for the last question (the composer reuses it)."""

@@ -25,12 +25,12 @@ MIN_ENGLISH_HIT_AT_1 = 0.88  # measured 0.914 (32 of 35 answerable English quest
 MIN_ENGLISH_HIT_AT_5 = 0.97  # measured 1.000 (35 of 35; 0.971 before the named-month bonus)
 MIN_ACCEPTED = 0.89  # measured 0.927 (an accepted answer string occurs in the answer text)
 MIN_RIGHT_DOC_CITED = 0.94  # measured 0.967
-MIN_REFUSAL = 0.65  # measured 0.700 (14 of 20 unanswerable questions refused)
+MIN_REFUSAL = 0.70  # measured 0.750 (15 of 20 unanswerable questions refused)
 MAX_FALSE_REFUSAL = 0.06  # measured 0.033 (5 of 150 answerable questions refused)
 # The held-out set (evals/heldout.jsonl: 73 questions, 55 answerable, 24 of them English), written after the
 # defaults were chosen and never tuned on retrieval; measured with `qa eval --config hybrid --questions ...`.
-HELDOUT_FLOORS = {"hit@1": 0.84, "hit@5": 0.95, "accepted": 0.84, "right_doc_cited": 0.95, "refusal_rate": 0.55}
-# measured 0.873, 0.982, 0.873, 0.982, 0.611 (11 of 18 refused); false refusals 0.018 (1 of 55)
+HELDOUT_FLOORS = {"hit@1": 0.84, "hit@5": 0.95, "accepted": 0.84, "right_doc_cited": 0.95, "refusal_rate": 0.6}
+# measured 0.873, 0.982, 0.873, 0.982, 0.667 (12 of 18 refused); false refusals 0.018 (1 of 55)
 
 pytestmark = pytest.mark.slow
 

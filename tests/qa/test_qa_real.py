@@ -293,3 +293,11 @@ def test_doc_filter_restricts_citations(real_assistant):
     check_answer(answer, real_assistant)
     assert {c.doc_id for c in answer.citations} <= {DOC_004}
     assert {p.doc_id for p in answer.passages} == {DOC_004}
+
+
+def test_what_happened_after_every_letter_about_it_was_written_is_refused(real_assistant):
+    # The letter of 1 June 2021 announces the Top of 14 June; it cannot report its decisions.
+    assert real_assistant.ask("Welke besluiten werden genomen op de NAVO-Top van 14 juni 2021?").abstained
+    planned = real_assistant.ask("Wat zal de SG NAVO tijdens de Top van 14 juni 2021 presenteren?")
+    check_answer(planned, real_assistant)
+    assert not planned.abstained and "lastenverdeling" in planned.answer

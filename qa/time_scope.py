@@ -1,0 +1,130 @@
+"""Whether the letters can speak of the time a question names.
+
+A letter can announce what it was written before, not report it: "Welke besluiten werden genomen op de Top van
+14 juni 2021?" is not answered by a letter of early June 2021 saying what the Top will discuss, however well its
+words match. And a month no letter speaks of has no answer here at all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from embeddings.store import Index
+from qa.answer_types import MONTHS
+from qa.letter_parts import MONTH_NUMBERS
+
+_DAYS = r"(\d{1,2})(?:\s*(?:en|-|–|tot|and|to)\s*(\d{1,2}))?"
+_YEAR = r"((?:19|20)\d\d)"
+# "14 juni 2021", "12 en 13 februari 2020", "June 14, 2021", "februari 2021", "14 juni" (a letter's own year)
+DAY_MONTH_YEAR = re.compile(rf"\b{_DAYS}\s+({MONTHS})\b(?:\s+{_YEAR}\b)?", re.I)
+MONTH_DAY_YEAR = re.compile(rf"\b({MONTHS})\s+(\d{{1,2}}),?\s+{_YEAR}\b", re.I)
+MONTH_YEAR = re.compile(rf"\b({MONTHS})\s+{_YEAR}\b", re.I)
+
+# A question about what happened, not about what was planned.
+PAST = re.compile(
+    r"\b(werd|werden|was|waren|besloot|besloten|nam|namen|kwam|kwamen|sprak|spraken|vond|vonden|bleek|bleken"
+    r"|did|were|decided|agreed|took|happened|concluded|adopted|resulted)\b",
+    re.I,
+)
+FUTURE = re.compile(
+    r"\b(zal|zullen|zou|zouden|gaat|gaan|verwacht\w*|gepland\w*|voorzien|aanstaande|komende|agenda"
+    r"|will|would|going to|expected|planned|scheduled|upcoming)\b",
+    re.I,
+)
+
+Span = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class LetterTime:
+    """When a letter was written (its date, else its last meeting's: a report follows its meeting) and the
+    days and months it speaks of."""
+
+    doc_id: str
+    written: date | None
+    spans: tuple[Span, ...]
+
+
+def _month_span(year: int, month: int) -> Span:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _day_span(year: int, month: int, first: str, last: str | None) -> Span | None:
+    try:
+        return date(year, month, int(first)), date(year, month, int(last or first))
+    except ValueError:  # "31 juni", or a range written backwards
+        return None
+
+
+def _nearest_year(month: int, day: int, written: date) -> int:
+    """The year of a "14 juni" in a letter: the occurrence nearest to the letter's date."""
+
+    def distance(year: int) -> int:
+        try:
+            return abs((date(year, month, day) - written).days)
+        except ValueError:
+            return 10**6
+
+    return min((written.year - 1, written.year, written.year + 1), key=distance)
+
+
+def spans_named(text: str, written: date | None = None) -> list[Span]:
+    """The days and months text names with a year, or (given the date it was written) with a day only."""
+    spans: list[Span] = []
+    dated = set()
+    for m in DAY_MONTH_YEAR.finditer(text):
+        first, last, month_name, year = m.groups()
+        month = MONTH_NUMBERS[month_name.lower()]
+        if year is None:
+            if written is None:
+                continue
+            year = _nearest_year(month, int(first), written)
+        if span := _day_span(int(year), month, first, last):
+            spans.append(span)
+            dated.add(m.start(3))
+    for m in MONTH_DAY_YEAR.finditer(text):
+        if span := _day_span(int(m.group(3)), MONTH_NUMBERS[m.group(1).lower()], m.group(2), None):
+            spans.append(span)
+            dated.add(m.start(1))
+    for m in MONTH_YEAR.finditer(text):
+        if m.start(1) not in dated:
+            spans.append(_month_span(int(m.group(2)), MONTH_NUMBERS[m.group(1).lower()]))
+    return spans
+
+
+def letter_times(index: Index) -> list[LetterTime]:
+    """Per letter: when it was written and what it speaks of (its meetings, its date, the dates its text names)."""
+    items = {}
+    for item in index.passages:
+        items.setdefault(item.passage.doc_id, item)
+    texts: dict[str, list[str]] = {}
+    for s in index.sentences:
+        texts.setdefault(s.doc_id, []).append(s.text)
+    out = []
+    for doc_id, item in items.items():
+        written = item.letter_date or max(item.meeting_dates, default=None)
+        own = [(d, d) for d in (*item.meeting_dates, *((item.letter_date,) if item.letter_date else ()))]
+        named = [span for text in texts.get(doc_id, ()) for span in spans_named(text, written)]
+        out.append(LetterTime(doc_id, written, tuple(own + named)))
+    return out
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def beyond_the_letters(question: str, letters: Sequence[LetterTime]) -> bool:
+    """Whether the question names a time no letter speaks of, or asks what happened at a time every letter
+    speaking of it was written before."""
+    happened = bool(PAST.search(question)) and not FUTURE.search(question)
+    for span in spans_named(question):
+        speaking = [t for t in letters if any(_overlap(span, s) for s in t.spans)]
+        if not speaking:
+            return True
+        if happened and all(t.written is not None and t.written < span[0] for t in speaking):
+            return True
+    return False

@@ -1,0 +1,65 @@
+"""Whether the letters can speak of the time a question names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qa.time_scope import LetterTime, beyond_the_letters, spans_named
+
+JUNE_2021 = LetterTime(
+    "004", date(2021, 6, 1), ((date(2021, 6, 1), date(2021, 6, 1)), (date(2021, 6, 14), date(2021, 6, 14)))
+)
+OCTOBER_2020 = LetterTime(
+    "001", date(2020, 11, 6), ((date(2020, 10, 22), date(2020, 10, 23)), (date(2021, 2, 1), date(2021, 2, 28)))
+)
+LETTERS = [JUNE_2021, OCTOBER_2020]
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "spans"),
+    [
+        ("op 14 juni 2021", None, [(date(2021, 6, 14), date(2021, 6, 14))]),
+        ("op 12 en 13 februari 2020 te Brussel", None, [(date(2020, 2, 12), date(2020, 2, 13))]),
+        ("on June 14, 2021", None, [(date(2021, 6, 14), date(2021, 6, 14))]),
+        ("in februari 2021", None, [(date(2021, 2, 1), date(2021, 2, 28))]),
+        ("in February 2024", None, [(date(2024, 2, 1), date(2024, 2, 29))]),  # a leap year
+        ("de Top van 14 juni", date(2021, 6, 1), [(date(2021, 6, 14), date(2021, 6, 14))]),
+        ("de Top van 14 juni", None, []),  # no year, and no letter date to take it from
+        ("op 16 februari", date(2020, 4, 9), [(date(2020, 2, 16), date(2020, 2, 16))]),
+        ("in januari", date(2020, 11, 6), []),  # a month alone is too vague to place
+        ("op 31 juni 2021", None, [(date(2021, 6, 1), date(2021, 6, 30))]),  # no such day: the month stands
+        ("Kamerstuk 28 676, nr. 334", None, []),
+    ],
+)
+def test_spans_named(text, written, spans):
+    assert spans_named(text, written) == spans
+
+
+@pytest.mark.parametrize(
+    ("question", "beyond"),
+    [
+        # past tense, and the only letter speaking of 14 June 2021 was written before it
+        ("Welke besluiten werden genomen op de NAVO-Top van 14 juni 2021?", True),
+        ("What did defence ministers decide at their February 2021 meeting?", True),
+        # what was planned: the earlier letter can say that
+        ("Wat zou de SG NAVO op de Top van 14 juni 2021 presenteren?", False),
+        ("What will ministers discuss in February 2021?", False),
+        # a letter written at or after the time reports it
+        ("Wat besloten de ministers op 1 juni 2021?", False),
+        ("Wat werd er in oktober 2020 besproken?", False),
+        # a month no letter speaks of
+        ("Wat gebeurde er in maart 2021?", True),
+        ("Wat staat er in de brief over maart 2021?", True),
+        # no time named
+        ("Wat besloten de ministers over Irak?", False),
+    ],
+)
+def test_beyond_the_letters(question, beyond):
+    assert beyond_the_letters(question, LETTERS) is beyond
+
+
+def test_a_letter_of_unknown_date_is_never_taken_as_written_before():
+    undated = LetterTime("x", None, ((date(2021, 2, 1), date(2021, 2, 28)),))
+    assert not beyond_the_letters("What did ministers decide in February 2021?", [undated])
