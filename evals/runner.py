@@ -89,6 +89,10 @@ CONFIGS: dict[str, EvalConfig] = {
             "hybrid-no-typecheck", composer={"typed_kinds": ()},
             description="the composer does not check that an amount, count or name is there",
         ),
+        EvalConfig(
+            "hybrid-no-time-scope", composer={"time_scope": False},
+            description="no refusal of a time the letters cannot report on (qa/time_scope.py)",
+        ),
         EvalConfig("hybrid-minilm", MINILM, description="default fusion with all-MiniLM-L6-v2"),
         EvalConfig("hybrid-k4", k=4, description="default retrieval, only 4 passages to the composer"),
         EvalConfig("hybrid-1sent", composer={"max_sentences": 1}, description="the composer quotes one sentence"),

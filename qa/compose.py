@@ -69,6 +69,9 @@ class ComposerConfig:
     typed_kinds: tuple[str, ...] = ("money", "quantity", "person")
     typed_window: float = 0.9
     typed_focus: float = 0.05  # ... and shares key terms with the question (IDF-weighted share above this)
+    # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
+    # of that time was written (qa/time_scope.py).
+    time_scope: bool = True
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,7 @@ class ExtractiveComposer:
         years = set(YEAR.findall(question))
         if years - retriever.index.years:
             return True  # asks about a year no letter mentions
-        if beyond_the_letters(question, retriever.letter_times):
+        if self.config.time_scope and beyond_the_letters(question, retriever.letter_times):
             return True  # a month no letter speaks of, or what happened after every letter about it was written
         floors = {name: (nl, en) for name, nl, en in self.config.dense_floors}
         encoder = getattr(retriever.encoder, "name", None)
