@@ -117,6 +117,14 @@ def idf_weights(retriever: Retriever, terms: Sequence[str]) -> np.ndarray:
     return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
+def key_terms(question: str, retriever: Retriever) -> list[str]:
+    """The question's terms, and for an English question the letters' Dutch words nearest to its words: the
+    Dutch sentence that answers it shares those, not the English ones."""
+    if detect_language(question) == "en":
+        question = f"{question} {' '.join(retriever.dutch_neighbours(question))}"
+    return sorted(set(tokenize(question)))
+
+
 def lexical_overlap(question_terms: Sequence[str], weights: np.ndarray, text: str) -> float:
     """IDF-weighted share of the question's key terms that the text contains."""
     if not question_terms:
@@ -144,7 +152,7 @@ class ExtractiveComposer:
         c = self.config
         index = retriever.index
         dense = retriever.sentence_scores(question)
-        terms = sorted(set(tokenize(question)))
+        terms = key_terms(question, retriever)
         weights = idf_weights(retriever, terms)
         wants_number, wants_date = bool(NUMBER_QUESTION.search(question)), bool(DATE_QUESTION.search(question))
         wants_names = bool(WHO_QUESTION.search(question))
@@ -207,9 +215,7 @@ class ExtractiveComposer:
             return typed
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
         # not answer what Germany spent. Read with its heading and the sentence before, not the letter's title.
-        if detect_language(question) == "en":
-            question = f"{question} {' '.join(retriever.dutch_neighbours(question))}"
-        terms = sorted(set(tokenize(question)))
+        terms = key_terms(question, retriever)
         weights = idf_weights(retriever, terms)
         return [
             c
