@@ -301,3 +301,15 @@ def test_what_happened_after_every_letter_about_it_was_written_is_refused(real_a
     planned = real_assistant.ask("Wat zal de SG NAVO tijdens de Top van 14 juni 2021 presenteren?")
     check_answer(planned, real_assistant)
     assert not planned.abstained and "lastenverdeling" in planned.answer
+
+
+def test_english_key_terms_carry_their_dutch_neighbours(real_assistant):
+    from embeddings.lexical import tokenize
+    from qa.compose import key_terms
+
+    question = "Which two countries pose new challenges to the alliance?"
+    terms = key_terms(question, real_assistant.retriever)
+    assert set(tokenize(question)) <= set(terms)  # the English words stay
+    assert {"land", "uitdaag"} <= set(terms)  # ... beside the Dutch ones the answer uses ("landen", "uitdagingen")
+    dutch = "Hoeveel draagt Nederland bij?"
+    assert key_terms(dutch, real_assistant.retriever) == sorted(set(tokenize(dutch)))
