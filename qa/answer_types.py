@@ -65,9 +65,14 @@ PERSON = re.compile(
     r"|\b(?:[Mm]inister|[Pp]resident|[Ss]taatssecretaris|[Ss]ecretaris-[Gg]eneraal|[Gg]eneraal|[Aa]mbassadeur)s?"
     r" (?:van )?(?!Buitenlandse|Defensie|Zaken|Financiën|Algemene|van\b)[A-Z][a-zë]+"  # Minister Kaag
 )
+# A time, named or relative: "15 april", "oktober dit jaar", "2021", "de dag voor de bijeenkomst", "voor het
+# zomerreces", "binnen zes maanden".
 DATE = re.compile(
-    rf"\b\d{{1,2}}( en \d{{1,2}})? ({MONTHS})\b|\b({MONTHS}) (19|20)\d\d\b|\bin ({MONTHS})\b"
-    r"|\b(begin|eind|medio|half|voorjaar|najaar|zomer|winter|volgend jaar|volgende week)\b",
+    rf"\b({MONTHS})\b|\b(19|20)\d\d\b"
+    r"|\b(begin|eind|medio|half|voorjaar|najaar|zomer|winter|zomerreces|kerstreces|reces)\b"
+    r"|\b(dit|volgend|vorig|komend) jaar\b|\b(deze|volgende|vorige|komende) (week|maand)\b"
+    r"|\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|vandaag|morgen|gisteren|binnenkort)\b"
+    r"|\b(dag|week|maand|jaar) (voor|vóór|na)\b|\bbinnen \w+ (dagen|weken|maanden|jaar)\b|\b(jl|a\.s)\.",
     re.I,
 )
 

@@ -64,9 +64,9 @@ class ComposerConfig:
     # Cosines are not comparable across encoders; an encoder without floors abstains on the other rules only.
     dense_floors: tuple[tuple[str, float, float], ...] = (("multilingual-e5-small", 0.853, 0.807),)
     lexical_vouch: float = 0.5
-    # A question asking for an amount, a count or a person's name is answered only by a sentence holding
+    # A question asking for an amount, a count, a person's name or a time is answered only by a sentence holding
     # one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
-    typed_kinds: tuple[str, ...] = ("money", "quantity", "person")
+    typed_kinds: tuple[str, ...] = ("money", "quantity", "person", "date")
     typed_window: float = 0.9
     typed_focus: float = 0.05  # ... and shares key terms with the question (IDF-weighted share above this)
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
@@ -254,9 +254,11 @@ class ExtractiveComposer:
     def compose(self, question, language, passages, retriever, documents) -> Composition:
         candidates = self.score_sentences(question, passages, retriever) if passages else []
         typed = self.typed_candidates(question, candidates, retriever)
+        lead = letter_part_sentence(question, passages[0], retriever, candidates) if candidates else None
+        if isinstance(lead, Candidate) and lead not in typed:
+            typed = [lead, *typed]  # the opening's date answers "when did they meet", however low it scored
         if self.should_abstain(question, language, candidates, retriever, typed):
             return Composition(REFUSAL[language], (), True)
-        lead = letter_part_sentence(question, passages[0], retriever, candidates)
         if lead == NO_DATE_LINE:
             return Composition(REFUSAL[language], (), True)
         if lead:  # the date or signature, and the best sentence: it shows why this letter was picked

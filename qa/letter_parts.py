@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from qa.compose import Candidate
     from qa.retrieval import Retriever
 
-_MEETING = r"\w*(bijeenkomst|ministeri[eë]le|vergadering|videoconferentie|overleg|meeting|ministerial)"
+_MEETING = r"\w*(bijeenkomst|ministeri[eë]le|vergadering|vergaderden|videoconferentie|overleg|meeting|meet|ministerial)"
 _WHEN = r"(wanneer|op welke (data|datum|dag)|welke (data|datum)|when|on what (date|day)|what dates?|which dates?)"
 OPENING_QUESTION = re.compile(rf"\b{_WHEN}\b.*\b{_MEETING}|\b{_MEETING}\b.*\b(wanneer|when)\b", re.I)
 WHEN_QUESTION = re.compile(rf"\b{_WHEN}\b", re.I)

@@ -51,6 +51,17 @@ def test_expected_type(question, kind):
         ("De Minister van Buitenlandse Zaken,\nS.A. Blok", "person", "", True),
         ("De Minister van Defensie benadrukte het belang", "person", "", False),
         ("De bijeenkomst vond plaats op 2 april 2020.", "date", "", True),
+        ("De dag voor de bijeenkomst maakte de secretaris-generaal een overzicht openbaar.", "date", "", True),
+        ("Het kabinet informeert uw Kamer voor het zomerreces nader.", "date", "", True),
+        ("tijdens de NAVO Defensie ministeriële van oktober dit jaar", "date", "", True),
+        ("Het mandaat loopt tot 2025.", "date", "", True),
+        (
+            "Nederland verwees naar de onlangs gepubliceerde Defensievisie 2035.",
+            "date",
+            "Op welke datum is de Defensievisie 2035 gepubliceerd?",  # 2035 is its name, not the answer
+            False,
+        ),
+        ("Het Space Centre wordt opgezet in Ramstein.", "date", "", False),
         ("Wat dan ook", None, "", True),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "How many of the 74 projects were completed?", False),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "Hoeveel projecten zijn er?", True),

@@ -313,3 +313,11 @@ def test_english_key_terms_carry_their_dutch_neighbours(real_assistant):
     assert {"land", "uitdaag"} <= set(terms)  # ... beside the Dutch ones the answer uses ("landen", "uitdagingen")
     dutch = "Hoeveel draagt Nederland bij?"
     assert key_terms(dutch, real_assistant.retriever) == sorted(set(tokenize(dutch)))
+
+
+def test_a_time_question_needs_a_time_and_a_meeting_date_question_gets_the_opening(real_assistant):
+    # The letters mention the Space Centre but give no date for it.
+    assert real_assistant.ask("Wanneer is het NATO Space Centre in Ramstein operationeel?").abstained
+    met = real_assistant.ask("Op welke data vergaderden de defensieministers over het NATO Space Centre?")
+    check_answer(met, real_assistant)
+    assert not met.abstained and "22 en 23 oktober 2020" in met.answer
