@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from evals.dataset import (
+    BLIND_FILE,
     HELDOUT_FILE,
     QUESTIONS_FILE,
     REQUIRED,
@@ -32,6 +33,7 @@ class EvalSet:
 EVAL_SETS = [
     pytest.param(EvalSet(QUESTIONS_FILE, min_questions=100, min_english=15, min_unanswerable=15), id="bundled"),
     pytest.param(EvalSet(HELDOUT_FILE, min_questions=60, min_english=20, min_unanswerable=15), id="heldout"),
+    pytest.param(EvalSet(BLIND_FILE, min_questions=60, min_english=25, min_unanswerable=15), id="blind"),
 ]
 
 
@@ -93,9 +95,11 @@ def test_accepted_answers_occur_in_a_listed_letter(questions, corpus):
             assert any(contains_answer(t, (answer,)) for t in texts), f"{q.id}: {answer!r} not in {q.doc_ids}"
 
 
-def test_heldout_questions_are_not_copies_of_bundled_ones():
-    bundled = {normalize(q.question) for q in load_questions(QUESTIONS_FILE)}
-    heldout = load_questions(HELDOUT_FILE)
-    copied = [q.id for q in heldout if normalize(q.question) in bundled]
-    assert not copied, f"held-out questions that repeat a bundled question: {copied}"
-    assert not {q.id for q in heldout} & {q.id for q in load_questions(QUESTIONS_FILE)}
+@pytest.mark.parametrize("path", [HELDOUT_FILE, BLIND_FILE], ids=["heldout", "blind"])
+def test_heldout_questions_are_not_copies_of_earlier_ones(path):
+    earlier = [QUESTIONS_FILE, HELDOUT_FILE][: 1 if path == HELDOUT_FILE else 2]
+    seen = [q for file in earlier for q in load_questions(file)]
+    heldout = load_questions(path)
+    copied = [q.id for q in heldout if normalize(q.question) in {normalize(s.question) for s in seen}]
+    assert not copied, f"held-out questions that repeat an earlier question: {copied}"
+    assert not {q.id for q in heldout} & {q.id for q in seen}
