@@ -33,7 +33,8 @@ MONTHS_EN = "January February March April May June July August September October
 MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
 # A sentence that leans on the one before it ("Nederland draagt hier ... bij") needs that one to read whole.
 ANAPHORA = re.compile(
-    r"^(Dit|Deze|Daarbij|Daarom|Daardoor|Hierdoor|Hiermee|Hierbij|Hiervoor|Zij|Die|Beiden|Dat|Zo)\b|\b(hier|daar|hiervan|daarvan)\b"
+    r"^(Dit|Deze|Daarbij|Daarom|Daardoor|Hierdoor|Hiermee|Hierbij|Hiervoor|Zij|Die|Beiden|Dat|Zo)\b"
+    r"|\b(hier|daar|hiervan|daarvan|daarom|hierom)\b"
 )
 NUMBER_QUESTION = re.compile(r"\b(hoeveel|hoe veel|hoe lang|how many|how much|how long|welk bedrag|aantal)\b", re.I)
 DATE_QUESTION = re.compile(r"\b(wanneer|welke datum|op welke dag|welke data|when|what date|which date)\b", re.I)
