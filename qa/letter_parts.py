@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 
 _MEETING = r"\w*(bijeenkomst|ministeri[eë]le|vergadering|vergaderden|videoconferentie|overleg|meeting|meet|ministerial)"
 _WHEN = r"(wanneer|op welke (data|datum|dag)|welke (data|datum)|when|on what (date|day)|what dates?|which dates?)"
-OPENING_QUESTION = re.compile(rf"\b{_WHEN}\b.*\b{_MEETING}|\b{_MEETING}\b.*\b(wanneer|when)\b", re.I)
+# Words between "welke" and "bijeenkomst"; not "eerdere"/"previous", which ask about another meeting than the letter's.
+_MEETING_MODIFIER = r"(navo|nato|eu|defence|defense|foreign|extra|ingelaste|ministers'?|of|the)"
+# "Wanneer was de bijeenkomst ...", "... meeting ... when", and "Tijdens welke bijeenkomst ...": its date is the answer.
+OPENING_QUESTION = re.compile(
+    rf"\b{_WHEN}\b.*\b{_MEETING}|\b{_MEETING}\b.*\b(wanneer|when)\b"
+    rf"|\b(welke|which|what)\s+({_MEETING_MODIFIER}\s+){{0,3}}[\w-]*{_MEETING}\b",
+    re.I,
+)
 WHEN_QUESTION = re.compile(rf"\b{_WHEN}\b", re.I)
 SIGNATURE_QUESTION = re.compile(
     r"\b(wie|welke (minister|bewindspersoon)|who|which minister)\b.*"

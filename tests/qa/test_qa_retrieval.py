@@ -141,6 +141,11 @@ def test_bm25_only_retriever_needs_no_encoder(fake_index):
         ("When was the meeting at which the allies discussed Afghanistan?", "opening"),
         ("Welke datum draagt de brief over het Revolving Fund?", "opening"),
         ("On what date was the report on the October meeting sent?", "opening"),
+        ("Tijdens welke NAVO-bijeenkomst werd het Revolving Fund opgericht?", "opening"),
+        ("At which NATO defence ministerial was the Space Centre discussed?", "opening"),
+        ("When did NATO defence ministers meet to discuss the Space Centre?", "opening"),
+        ("Op welke eerdere bijeenkomst bouwde de videoconferentie voort?", None),  # another meeting than the letter's
+        ("Which topics dominated the meeting?", None),
         ("Wanneer presenteren de militaire autoriteiten hun opties?", None),  # not about a meeting
         ("Wat besloten de ministers over Irak?", None),
         ("Wie onderzoekt het incident?", None),
