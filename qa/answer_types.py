@@ -36,8 +36,10 @@ PERSON_QUESTION = re.compile(
     rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*)",
     re.I,
 )
+# "Wanneer ...?" asks for a time; "When ministers touched on Syria, what did ...?" does not.
 DATE_QUESTION = re.compile(
-    r"\b(op welke (datum|dag)|welke datum|wanneer|on what date|what date|which date|when)\b",
+    r"\b(op welke (datum|dag)|welke datum|on what date|what date|which date)\b"
+    r"|^\W*((en|and|tot|vanaf|sinds|since|until) )?(wanneer|when)\b(?![^?]*,)",
     re.I,
 )
 

@@ -32,7 +32,7 @@ PAST = re.compile(
 )
 FUTURE = re.compile(
     r"\b(zal|zullen|zou|zouden|gaat|gaan|verwacht\w*|gepland\w*|voorzien|aanstaande|komende|agenda"
-    r"|will|would|going to|expected|planned|scheduled|upcoming)\b",
+    r"|will|would|going to|expected|planned|scheduled|upcoming|(?:was|were) (?:due |set )?to|supposed to|to be)\b",
     re.I,
 )
 

@@ -46,6 +46,8 @@ def test_spans_named(text, written, spans):
         # what was planned: the earlier letter can say that
         ("Wat zou de SG NAVO op de Top van 14 juni 2021 presenteren?", False),
         ("What will ministers discuss in February 2021?", False),
+        ("What were ministers to be told in February 2021?", False),  # what was planned, in the past tense
+        ("What was the Top of 14 juni 2021 supposed to decide?", False),
         # a letter written at or after the time reports it
         ("Wat besloten de ministers op 1 juni 2021?", False),
         ("Wat werd er in oktober 2020 besproken?", False),
