@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from qa.compose import Candidate
     from qa.retrieval import Retriever
 
-_MEETING = r"\w*(bijeenkomst|ministeri[eë]le|vergadering|vergaderden|videoconferentie|overleg|meeting|meet|ministerial)"
+# The meeting, or its participants: what "the ministers" did on a day they did at the letter's meeting.
+_MEETING = (
+    r"\w*(bijeenkomst|ministeri[eë]le|vergadering|vergaderden|videoconferentie|overleg|meeting|meet|ministerial"
+    r"|ministers)"
+)
 _WHEN = r"(wanneer|op welke (data|datum|dag)|welke (data|datum)|when|on what (date|day)|what dates?|which dates?)"
 # Words between "welke" and "bijeenkomst"; not "eerdere"/"previous", which ask about another meeting than the letter's.
 _MEETING_MODIFIER = r"(navo|nato|eu|defence|defense|foreign|extra|ingelaste|ministers'?|of|the)"
