@@ -69,7 +69,7 @@ class ComposerConfig:
     # one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
     typed_kinds: tuple[str, ...] = ("money", "quantity", "person", "date")
     typed_window: float = 0.9
-    typed_focus: float = 0.05  # ... and shares key terms with the question (IDF-weighted share above this)
+    typed_focus: float = 0.15  # ... and shares key terms with the question (IDF-weighted share above this)
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
     # of that time was written (qa/time_scope.py).
     time_scope: bool = True
@@ -118,12 +118,16 @@ def idf_weights(retriever: Retriever, terms: Sequence[str]) -> np.ndarray:
     return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-def key_terms(question: str, retriever: Retriever) -> list[str]:
+def key_terms(question: str, retriever: Retriever, letters_only: bool = False) -> list[str]:
     """The question's terms, and for an English question the letters' Dutch words nearest to its words: the
-    Dutch sentence that answers it shares those, not the English ones."""
-    if detect_language(question) == "en":
-        question = f"{question} {' '.join(retriever.dutch_neighbours(question))}"
-    return sorted(set(tokenize(question)))
+    Dutch sentence that answers it shares those, not the English ones. letters_only: an English question's
+    words that the letters never use are left out, as no Dutch sentence could hold them."""
+    if detect_language(question) != "en":
+        return sorted(set(tokenize(question)))
+    english = set(tokenize(question))
+    if letters_only:
+        english &= retriever.index.bm25.vocab.keys()
+    return sorted(english | set(tokenize(" ".join(retriever.dutch_neighbours(question)))))
 
 
 def lexical_overlap(question_terms: Sequence[str], weights: np.ndarray, text: str) -> float:
@@ -216,7 +220,7 @@ class ExtractiveComposer:
             return typed
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
         # not answer what Germany spent. Read with its heading and the sentence before, not the letter's title.
-        terms = key_terms(question, retriever)
+        terms = key_terms(question, retriever, letters_only=True)
         weights = idf_weights(retriever, terms)
         return [
             c

@@ -311,6 +311,7 @@ def test_english_key_terms_carry_their_dutch_neighbours(real_assistant):
     terms = key_terms(question, real_assistant.retriever)
     assert set(tokenize(question)) <= set(terms)  # the English words stay
     assert {"land", "uitdaag"} <= set(terms)  # ... beside the Dutch ones the answer uses ("landen", "uitdagingen")
+    assert "pose" in terms and "pose" not in key_terms(question, real_assistant.retriever, letters_only=True)
     dutch = "Hoeveel draagt Nederland bij?"
     assert key_terms(dutch, real_assistant.retriever) == sorted(set(tokenize(dutch)))
 
