@@ -26,6 +26,10 @@ MONEY_QUESTION = re.compile(
     r"|hoeveel (gaf|geeft|gaven|geven)\b.*\buit|how much\b.*\b(spend|spent|spending|cost|contribute\w*))\b",
     re.I,
 )
+PERCENTAGE_QUESTION = re.compile(
+    r"\b(welk percentage|hoeveel procent|met hoeveel procent|what percentage|by what percentage|how many per ?cent)\b",
+    re.I,
+)
 QUANTITY_QUESTION = re.compile(r"\b(hoeveel|hoe veel|how many|welk aantal|what number of)\b", re.I)
 _ROLE_NL = r"(minister|secretaris|president|voorzitter|ambassadeur|commandant|generaal|woordvoerder)"
 PERSON_QUESTION = re.compile(
@@ -86,11 +90,15 @@ INJECTION = re.compile(
     re.I,
 )
 
-CHECKS = {"money": MONEY, "quantity": QUANTITY, "person": PERSON, "date": DATE}
+PERCENTAGE = re.compile(r"\d\s?%|\b(procent|procentpunt\w*|per ?cent|percentage)\b", re.I)
+
+CHECKS = {"money": MONEY, "percentage": PERCENTAGE, "quantity": QUANTITY, "person": PERSON, "date": DATE}
 
 
 def expected_type(question: str) -> str | None:
-    """ "money", "quantity", "person" or "date" where the question asks for one, else None."""
+    """ "percentage", "money", "quantity", "person" or "date" where the question asks for one, else None."""
+    if PERCENTAGE_QUESTION.search(question):
+        return "percentage"
     if MONEY_QUESTION.search(question):
         return "money"
     if QUANTITY_QUESTION.search(question):

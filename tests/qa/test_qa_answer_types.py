@@ -12,6 +12,8 @@ from qa.answer_types import expected_type, has_type, is_injection
     [
         ("Hoeveel draagt Nederland bij aan het Revolving Fund?", "quantity"),
         ("Hoeveel geld zit er in het fonds?", "money"),
+        ("Welk percentage van het bbp gaf Nederland uit aan defensie?", "percentage"),
+        ("By what percentage will emissions be cut?", "percentage"),
         ("Hoeveel gaat de vervanging kosten?", "money"),
         ("What was the size of NATO's common budget in 2021 in euros?", "money"),
         ("How many Dutch troops were deployed?", "quantity"),
@@ -51,6 +53,8 @@ def test_expected_type(question, kind):
         ("De Minister van Buitenlandse Zaken,\nS.A. Blok", "person", "", True),
         ("De Minister van Defensie benadrukte het belang", "person", "", False),
         ("De bijeenkomst vond plaats op 2 april 2020.", "date", "", True),
+        ("de uitgaven stegen met 4,3 % ten opzichte van 2019", "percentage", "", True),
+        ("het Green Defence framework richt zich op energie-efficiëntie", "percentage", "", False),
         ("De dag voor de bijeenkomst maakte de secretaris-generaal een overzicht openbaar.", "date", "", True),
         ("Het kabinet informeert uw Kamer voor het zomerreces nader.", "date", "", True),
         ("tijdens de NAVO Defensie ministeriële van oktober dit jaar", "date", "", True),
