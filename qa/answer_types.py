@@ -31,12 +31,15 @@ PERCENTAGE_QUESTION = re.compile(
     re.I,
 )
 QUANTITY_QUESTION = re.compile(r"\b(hoeveel|hoe veel|how many|welk aantal|what number of)\b", re.I)
-_ROLE_NL = r"(minister|secretaris|president|voorzitter|ambassadeur|commandant|generaal|woordvoerder)"
+_ROLE_NL = (
+    r"(minister|secretaris|president|voorzitter|ambassadeur|commandant|generaal|woordvoerder|vertegenwoordiger|gezant)"
+)
 PERSON_QUESTION = re.compile(
-    rf"\b((hoe heet|wat is de naam van|naam van) de (\w+ ){{0,3}}{_ROLE_NL}"
-    r"|what is the name of the (\w+ ){0,3}(minister|secretary|president|chair\w*|ambassador|commander|general)"
+    rf"\b((hoe heet|hoe heette|wat is de naam van|wat was de naam van|naam van) de (\w+ ){{0,3}}{_ROLE_NL}"
+    r"|what (is|was) the name of the (\w+ ){0,3}"
+    r"(minister|secretary|president|chair\w*|ambassador|commander|general|representative|envoy)"
     r"|who (is|was) the (\w+ ){0,3}"
-    r"(minister|secretary|president|chair\w*|ambassador|commander|general|spokes\w*)"
+    r"(minister|secretary|president|chair\w*|ambassador|commander|general|spokes\w*|representative|envoy)"
     rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*)",
     re.I,
 )

@@ -21,6 +21,8 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Wie was de Turkse minister van Defensie?", "person"),
         ("Hoe heet de secretaris-generaal van de NAVO?", "person"),
         ("Who was the US Secretary of Defense?", "person"),
+        ("Hoe heette de Hoge Vertegenwoordiger van de EU?", "person"),
+        ("What was the name of the EU High Representative?", "person"),
         ("Wanneer vond de bijeenkomst plaats?", "date"),
         ("Hoeveel gaf Duitsland uit aan defensie?", "money"),
         ("How much did the Netherlands contribute to the fund?", "money"),
