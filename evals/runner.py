@@ -82,6 +82,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="a month the question names does not favour that month's letter",
         ),
         EvalConfig(
+            "hybrid-no-formula-discount", retrieval=RetrievalConfig(formula_weight=1.0),
+            description="a letter's opening formula counts in full (it restates the meeting's name)",
+        ),
+        EvalConfig(
             "hybrid-no-letter-parts", retrieval=RetrievalConfig(letter_parts=False),
             description="questions about the letter itself not routed to its opening or signature",
         ),

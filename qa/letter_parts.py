@@ -67,6 +67,10 @@ LETTER_DATE_QUESTION = re.compile(
     r"\b(draagt|gedateerd|verstuurd|verzonden|gestuurd|dated|sent|mailed)\b|\bdatum van de (brief|agenda)\b", re.I
 )
 DATE_LINE = re.compile(r"^Den Haag, \d{1,2} \w+ \d{4}")
+# "Hierbij ontvangt u het verslag van de bijeenkomst van ...": the opening formula restates the letter's title.
+OPENING_FORMULA = re.compile(
+    r"^(Den Haag, \d{1,2} \w+ \d{4}\s+)?Hierbij (ontvangt u|informeer ik u|bied ik u|zend ik u|stuur ik u)\b"
+)
 NO_DATE_LINE = "no date line"
 
 

@@ -17,7 +17,7 @@ from embeddings.store import Index, IndexedPassage
 from qa.answer_types import DAY_AND_MONTH
 from qa.errors import QuestionError
 from qa.language import detect_language
-from qa.letter_parts import letter_months, letter_part, letter_part_asked, months_named
+from qa.letter_parts import OPENING_FORMULA, letter_months, letter_part, letter_part_asked, months_named
 from qa.models import ScoredPassage
 from qa.time_scope import LetterTime, letter_times
 
@@ -45,6 +45,10 @@ class RetrievalConfig:
     # The passages of a letter whose meeting (or date) is in a month the question names gain this share of the
     # best fused score.
     month_weight: float = 0.15
+    # The opening formula names the meeting, as the title every passage carries does: without a discount the
+    # opening outranks the passage about what the question asks of that meeting. Its sentence cosine counts this
+    # share (1: no discount).
+    formula_weight: float = 0.9
 
 
 def validate_question(question: object) -> str:
@@ -123,6 +127,11 @@ class Retriever:
         self._passage_months: list[set[tuple[int, int]]] | None = None  # per passage, computed once
 
     @cached_property
+    def _opening_formulas(self) -> np.ndarray:
+        """Which sentences are a letter's opening formula (OPENING_FORMULA)."""
+        return np.array([bool(OPENING_FORMULA.search(s.text)) for s in self.index.sentences], dtype=bool)
+
+    @cached_property
     def letter_times(self) -> list[LetterTime]:
         """When each letter was written and which days it speaks of (qa/time_scope.py); computed once."""
         return letter_times(self.index)
@@ -162,6 +171,9 @@ class Retriever:
     def _with_best_sentence(self, passage_scores: np.ndarray, sentence_scores: np.ndarray) -> np.ndarray:
         if not self.config.sentence_weight or not len(sentence_scores):
             return passage_scores
+        if self.config.formula_weight != 1.0 and len(sentence_scores) == len(self._opening_formulas):
+            discount = self._opening_formulas & (sentence_scores > 0)
+            sentence_scores = np.where(discount, sentence_scores * self.config.formula_weight, sentence_scores)
         members = (self.index.passage_sentences(i) for i in range(len(passage_scores)))
         best = np.array([sentence_scores[m].max() if m else 0.0 for m in members], dtype=np.float32)
         return passage_scores + self.config.sentence_weight * best
