@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ MAX_K = 200
 METHODS = ("hybrid", "dense", "bm25")
 RRF_K = 60
 MAX_EXPANDED_WORDS = 64
+_ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
+_DUTCH_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
+DUTCH_MONTHS = dict(zip(_ENGLISH_MONTHS, _DUTCH_MONTHS, strict=True))
+MAY_IN_DATE = re.compile(r"(?<=\d )May\b|\bMay(?= \d)", re.I)  # "25 May 2021"; "may" alone is the verb
 
 
 @dataclass(frozen=True)
@@ -147,11 +152,15 @@ class Retriever:
         return cached[1]
 
     def dutch_neighbours(self, question: str) -> list[str]:
-        """The letters' words nearest to each of the question's words (for an English question)."""
+        """The letters' words nearest to each of the question's words (for an English question). A month is
+        translated instead: its embedding's nearest words include the other months."""
         c = self.config
-        words = list(dict.fromkeys(content_words(question)))[:MAX_EXPANDED_WORDS]  # bounds a long question's cost
+        words = list(dict.fromkeys(content_words(question)))
+        months = [DUTCH_MONTHS[w] for w in words if w in DUTCH_MONTHS and w != "may"]
+        months += ["mei"] if MAY_IN_DATE.search(question) else []
+        words = [w for w in words if w not in DUTCH_MONTHS][:MAX_EXPANDED_WORDS]  # bounds a long question's cost
         if self.encoder is None or not c.english_expansion or not words or not len(self.index.words):
-            return []
+            return months if c.english_expansion else []
         cache = self._word_vectors  # replaced, never cleared in place: another thread may be reading it
         known = {w: cache[w] for w in words if w in cache}
         new = [w for w in words if w not in known]
@@ -161,7 +170,7 @@ class Retriever:
                 self._word_vectors = cache = {}
             cache.update((w, known[w]) for w in new)
         vectors = np.vstack([known[w] for w in words])
-        return nearest_words(
+        return months + nearest_words(
             vectors, self.index.word_vectors, self.index.words, c.english_expansion, c.expansion_min_cosine
         )
 

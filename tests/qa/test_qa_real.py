@@ -322,3 +322,10 @@ def test_a_time_question_needs_a_time_and_a_meeting_date_question_gets_the_openi
     met = real_assistant.ask("Op welke data vergaderden de defensieministers over het NATO Space Centre?")
     check_answer(met, real_assistant)
     assert not met.abstained and "22 en 23 oktober 2020" in met.answer
+
+
+def test_english_months_are_translated_not_guessed(real_assistant):
+    neighbours = real_assistant.retriever.dutch_neighbours("What did the minister promise on 25 May 2021?")
+    assert "mei" in neighbours and "april" not in neighbours  # embedding neighbours of "may" include other months
+    assert "oktober" in real_assistant.retriever.dutch_neighbours("What happened at the October meeting?")
+    assert "mei" not in real_assistant.retriever.dutch_neighbours("What may the allies decide?")  # the verb
