@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import threading
@@ -138,12 +139,38 @@ def _use_tokenizer(model_file: str):
         return UseTokenizer(model_file)
 
 
+_LOADS_IN_FLIGHT: set[threading.Event] = set()
+EXIT_WAIT_S = 30
+
+
+def _in_background(work: Callable[[], None]) -> threading.Event:
+    """Run work in a daemon thread; the returned event is set when it ends. A process exiting meanwhile waits
+    for it (up to EXIT_WAIT_S): native code torn down mid-load aborts the interpreter ("terminate called")."""
+    done = threading.Event()
+    _LOADS_IN_FLIGHT.add(done)
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            done.set()
+            _LOADS_IN_FLIGHT.discard(done)
+
+    threading.Thread(target=run, daemon=True).start()
+    return done
+
+
+@atexit.register
+def _wait_for_loads() -> None:
+    for done in list(_LOADS_IN_FLIGHT):
+        done.wait(EXIT_WAIT_S)
+
+
 class _Loading:
-    """An object being loaded in a daemon thread (an exiting process never waits for it); `encode`, all that
-    USE's backend calls on its tokenizer, waits for the load."""
+    """An object being loaded in a background thread; `encode`, all that USE's backend calls on its tokenizer,
+    waits for the load."""
 
     def __init__(self, load: Callable[[], object]):
-        self._done = threading.Event()
         self._value: object = None
         self._error: BaseException | None = None
 
@@ -152,10 +179,8 @@ class _Loading:
                 self._value = load()
             except BaseException as exc:  # handed to whoever asks for the result
                 self._error = exc
-            finally:
-                self._done.set()
 
-        threading.Thread(target=run, daemon=True).start()
+        self._done = _in_background(run)
 
     def result(self):
         self._done.wait()
@@ -183,7 +208,7 @@ class LazyEncoder:
 
     def prefetch(self) -> None:
         """Start loading in a background thread; a failure there is raised again by the first real use."""
-        threading.Thread(target=self._load_quietly, daemon=True).start()
+        _in_background(self._load_quietly)
 
     def _load_quietly(self) -> None:
         with contextlib.suppress(Exception):

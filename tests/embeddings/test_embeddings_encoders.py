@@ -187,3 +187,19 @@ def test_use_with_the_cpp_tokenizer_matches_the_bundled_pure_python_one(use, cor
     pure = NumpyBackend(str(resources / "weights.npz"), UseTokenizer(str(resources / "sp.model")), threads=1)
     texts = [s.text for s in corpus.documents[1].sections[:6]] + ["Wat is het Revolving Fund? 1 miljoen euro."]
     np.testing.assert_allclose(use.encode_queries(texts), pure.encode(texts), atol=1e-6)
+
+
+def test_an_exiting_process_waits_for_a_background_load(tmp_path):
+    # Native code torn down mid-load aborts the interpreter; so the process waits for the load to end.
+    import subprocess
+    import sys
+
+    marker = tmp_path / "loaded"
+    script = (
+        "import time\n"
+        "from embeddings.encoders import _in_background\n"
+        f"_in_background(lambda: (time.sleep(0.5), open({str(marker)!r}, 'w').close()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert marker.exists()
