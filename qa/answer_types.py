@@ -104,7 +104,7 @@ def expected_type(question: str) -> str | None:
         return "percentage"
     if MONEY_QUESTION.search(question):
         return "money"
-    if QUANTITY_QUESTION.search(question):
+    if QUANTITY_QUESTION.search(question) or DURATION_QUESTION.search(question):
         return "quantity"
     if PERSON_QUESTION.search(question):
         return "person"

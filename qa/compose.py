@@ -18,10 +18,10 @@ from corpus import Document
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
 from qa.language import detect_language
-from qa.letter_parts import NO_DATE_LINE, letter_part_sentence
+from qa.letter_parts import NO_DATE_LINE, letter_part_sentence, months_named
 from qa.models import Answer, Citation, ScoredPassage
 from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
-from qa.time_scope import beyond_the_letters
+from qa.time_scope import beyond_the_letters, speaks_of_month
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
@@ -216,6 +216,13 @@ class ExtractiveComposer:
         floor = self.config.typed_window * candidates[0].score
         sentences = retriever.index.sentences
         typed = [c for c in candidates if c.score >= floor and has_type(sentences[c.index].text, kind, question)]
+        if months := months_named(question):
+            # "Hoe lang duurde de videoconferentie in juni 2020?" is not answered by April's "ruim drie uur".
+            typed = [
+                c
+                for c in typed
+                if speaks_of_month(sentences[c.index].text, c.passage.letter_date, c.passage.meeting_dates, months)
+            ]
         if not typed:
             return typed
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does

@@ -96,6 +96,21 @@ def spans_named(text: str, written: date | None = None) -> list[Span]:
     return spans
 
 
+def speaks_of_month(text: str, letter_date: date | None, meeting_dates: Sequence[date], months: set) -> bool:
+    """Whether a sentence of a letter (with that date and those meetings) is about one of months ((year, month)):
+    its letter's meeting or date is in one, or the sentence names a day or month in one."""
+    if {(d.year, d.month) for d in (*meeting_dates, *((letter_date,) if letter_date else ()))} & months:
+        return True
+    written = letter_date or max(meeting_dates, default=None)
+    return any(
+        (year, month) in months
+        for start, end in spans_named(text, written)
+        for year in range(start.year, end.year + 1)
+        for month in range(1, 13)
+        if (start.year, start.month) <= (year, month) <= (end.year, end.month)
+    )
+
+
 def letter_times(index: Index) -> list[LetterTime]:
     """Per letter: when it was written and what it speaks of (its meetings, its date, the dates its text names)."""
     items = {}

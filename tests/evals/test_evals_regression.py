@@ -19,9 +19,9 @@ from evals.dataset import BLIND_FILE, HELDOUT_FILE, load_questions
 # ComposerConfig()) on the 170 bundled questions (150 answerable, 20 unanswerable) with `qa eval --config hybrid`.
 # Each floor is the measured figure less about 0.03 (4-5 answerable questions) or, for refusal, one unanswerable
 # question (0.05): a real regression fails, a one-question wobble from a parser or model tweak does not.
-MIN_HIT_AT_1 = 0.89  # measured 0.920
+MIN_HIT_AT_1 = 0.90  # measured 0.933
 MIN_HIT_AT_5 = 0.97  # measured 1.000
-MIN_ENGLISH_HIT_AT_1 = 0.88  # measured 0.914 (32 of 35 answerable English questions; 0.857 before USE)
+MIN_ENGLISH_HIT_AT_1 = 0.91  # measured 0.943 (33 of 35 answerable English questions; 0.857 before USE)
 MIN_ENGLISH_HIT_AT_5 = 0.97  # measured 1.000 (35 of 35; 0.971 before the named-month bonus)
 MIN_ACCEPTED = 0.89  # measured 0.927 (an accepted answer string occurs in the answer text)
 MIN_RIGHT_DOC_CITED = 0.94  # measured 0.967

@@ -18,6 +18,7 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("What was the size of NATO's common budget in 2021 in euros?", "money"),
         ("How many Dutch troops were deployed?", "quantity"),
         ("Binnen hoeveel dagen kan de missie terugtrekken?", "quantity"),
+        ("Hoe lang duurde de videoconferentie?", "quantity"),  # a duration is counted too
         ("Wie was de Turkse minister van Defensie?", "person"),
         ("Hoe heet de secretaris-generaal van de NAVO?", "person"),
         ("Who was the US Secretary of Defense?", "person"),

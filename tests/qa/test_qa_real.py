@@ -329,3 +329,12 @@ def test_english_months_are_translated_not_guessed(real_assistant):
     assert "mei" in neighbours and "april" not in neighbours  # embedding neighbours of "may" include other months
     assert "oktober" in real_assistant.retriever.dutch_neighbours("What happened at the October meeting?")
     assert "mei" not in real_assistant.retriever.dutch_neighbours("What may the allies decide?")  # the verb
+
+
+def test_a_typed_answer_must_come_from_the_month_the_question_names(real_assistant):
+    # Only the April 2020 report says how long its meeting lasted ("ruim drie uur").
+    june = "Hoe lang duurde de videoteleconferentie van de defensieministers in juni 2020?"
+    assert real_assistant.ask(june).abstained
+    april = real_assistant.ask("Hoe lang duurde de vergadering van de ministers van Buitenlandse Zaken in april 2020?")
+    check_answer(april, real_assistant)
+    assert not april.abstained and "drie uur" in april.answer

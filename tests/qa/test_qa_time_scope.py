@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qa.time_scope import LetterTime, beyond_the_letters, spans_named
+from qa.time_scope import LetterTime, beyond_the_letters, spans_named, speaks_of_month
 
 JUNE_2021 = LetterTime(
     "004", date(2021, 6, 1), ((date(2021, 6, 1), date(2021, 6, 1)), (date(2021, 6, 14), date(2021, 6, 14)))
@@ -65,3 +65,17 @@ def test_beyond_the_letters(question, beyond):
 def test_a_letter_of_unknown_date_is_never_taken_as_written_before():
     undated = LetterTime("x", None, ((date(2021, 2, 1), date(2021, 2, 28)),))
     assert not beyond_the_letters("What did ministers decide in February 2021?", [undated])
+
+
+@pytest.mark.parametrize(
+    ("text", "letter_date", "meetings", "speaks"),
+    [
+        ("De vergadering duurde ruim drie uur.", None, (date(2020, 4, 2),), False),  # April's letter
+        ("De videoteleconferentie stond in het teken van COVID-19.", None, (date(2020, 6, 17),), True),
+        ("Het besluit volgt in februari 2021.", date(2020, 11, 6), (date(2020, 10, 22),), False),
+        ("Het besluit volgt in juni 2020.", date(2020, 11, 6), (date(2020, 10, 22),), True),  # named in the text
+        ("Op 12 juni is de status verleend.", None, (date(2020, 6, 17),), True),
+    ],
+)
+def test_speaks_of_month(text, letter_date, meetings, speaks):
+    assert speaks_of_month(text, letter_date, meetings, {(2020, 6)}) is speaks
