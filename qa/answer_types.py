@@ -43,11 +43,11 @@ PERSON_QUESTION = re.compile(
     rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*)",
     re.I,
 )
-# "Wanneer ...?" asks for a time; "When ministers touched on Syria, what did ...?" does not.
+# "Op welke datum ...?" asks for a day; "Wanneer ...?" for any time ("voor het zomerreces" will do); "When
+# ministers touched on Syria, what did ...?" for neither.
+DAY_QUESTION = re.compile(r"\b(op welke (datum|dag)|welke datum|on what (date|day)|what date|which date)\b", re.I)
 DATE_QUESTION = re.compile(
-    r"\b(op welke (datum|dag)|welke datum|on what date|what date|which date)\b"
-    r"|^\W*((en|and|tot|vanaf|sinds|since|until) )?(wanneer|when)\b(?![^?]*,)",
-    re.I,
+    rf"{DAY_QUESTION.pattern}|^\W*((en|and|tot|vanaf|sinds|since|until) )?(wanneer|when)\b(?![^?]*,)", re.I
 )
 
 MONEY = re.compile(
@@ -95,11 +95,16 @@ INJECTION = re.compile(
 
 PERCENTAGE = re.compile(r"\d\s?%|\b(procent|procentpunt\w*|per ?cent|percentage)\b", re.I)
 
-CHECKS = {"money": MONEY, "percentage": PERCENTAGE, "quantity": QUANTITY, "person": PERSON, "date": DATE}
+DAY = re.compile(rf"\b\d{{1,2}}\s+({MONTHS})\b|\b({MONTHS})\s+\d{{1,2}}\b", re.I)  # "15 april", "June 14"
+
+CHECKS = {
+    "money": MONEY, "percentage": PERCENTAGE, "quantity": QUANTITY, "person": PERSON, "day": DAY, "date": DATE,
+}  # fmt: skip
 
 
 def expected_type(question: str) -> str | None:
-    """ "percentage", "money", "quantity", "person" or "date" where the question asks for one, else None."""
+    """ "percentage", "money", "quantity", "person", "day" or "date" (any time) where the question asks for one,
+    else None."""
     if PERCENTAGE_QUESTION.search(question):
         return "percentage"
     if MONEY_QUESTION.search(question):
@@ -109,7 +114,7 @@ def expected_type(question: str) -> str | None:
     if PERSON_QUESTION.search(question):
         return "person"
     if DATE_QUESTION.search(question):
-        return "date"
+        return "day" if DAY_QUESTION.search(question) else "date"
     return None
 
 

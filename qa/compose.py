@@ -67,7 +67,7 @@ class ComposerConfig:
     lexical_vouch: float = 0.5
     # A question asking for an amount, a share, a count, a person's name or a time is answered only by a sentence
     # holding one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
-    typed_kinds: tuple[str, ...] = ("money", "percentage", "quantity", "person", "date")
+    typed_kinds: tuple[str, ...] = ("money", "percentage", "quantity", "person", "day", "date")
     typed_window: float = 0.9
     typed_focus: float = 0.15  # ... and shares key terms with the question (IDF-weighted share above this)
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking

@@ -25,6 +25,7 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Hoe heette de Hoge Vertegenwoordiger van de EU?", "person"),
         ("What was the name of the EU High Representative?", "person"),
         ("Wanneer vond de bijeenkomst plaats?", "date"),
+        ("Op welke datum trad Noord-Macedonië toe?", "day"),  # a day, not just any time
         ("Hoeveel gaf Duitsland uit aan defensie?", "money"),
         ("How much did the Netherlands contribute to the fund?", "money"),
         ("Hoe heet het proces om de NAVO toekomstbestendig te houden?", None),  # a process, not a person
@@ -56,6 +57,9 @@ def test_expected_type(question, kind):
         ("De Minister van Buitenlandse Zaken,\nS.A. Blok", "person", "", True),
         ("De Minister van Defensie benadrukte het belang", "person", "", False),
         ("De bijeenkomst vond plaats op 2 april 2020.", "date", "", True),
+        ("De bijeenkomst vond plaats op 2 april 2020.", "day", "", True),
+        ("voor de periode 2021–2025", "day", "", False),
+        ("voor de periode 2021–2025", "date", "", True),
         ("de uitgaven stegen met 4,3 % ten opzichte van 2019", "percentage", "", True),
         ("het Green Defence framework richt zich op energie-efficiëntie", "percentage", "", False),
         ("De dag voor de bijeenkomst maakte de secretaris-generaal een overzicht openbaar.", "date", "", True),
