@@ -258,10 +258,13 @@ class ExtractiveComposer:
         if encoder not in floors:
             return False
         floor = floors[encoder][1 if language == "en" else 0]
-        best_dense = max(c.dense for c in candidates)
-        # The key terms found together in one sentence (with its context) vouch for it even when the
-        # embedding is unsure.
-        return best_dense < floor and candidates[0].lexical < self.config.lexical_vouch
+        if max(c.dense for c in candidates) >= floor:
+            return False
+        # The key terms found together in one sentence (with its context) vouch for it even when the embedding is
+        # unsure; not where the letters never use one of them ("Wat is de hoofdstad van Noord-Macedonië?").
+        vocabulary = retriever.index.bm25.vocab
+        unknown = any(t not in vocabulary for t in key_terms(question, retriever, letters_only=True))
+        return candidates[0].lexical < self.config.lexical_vouch or unknown
 
     def compose(self, question, language, passages, retriever, documents) -> Composition:
         candidates = self.score_sentences(question, passages, retriever) if passages else []
