@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from evals.dataset import (
-    BLIND_FILE,
-    HELDOUT_FILE,
+    HELDOUT_SETS,
     QUESTIONS_FILE,
     REQUIRED,
     contains_answer,
@@ -32,8 +31,10 @@ class EvalSet:
 
 EVAL_SETS = [
     pytest.param(EvalSet(QUESTIONS_FILE, min_questions=100, min_english=15, min_unanswerable=15), id="bundled"),
-    pytest.param(EvalSet(HELDOUT_FILE, min_questions=60, min_english=20, min_unanswerable=15), id="heldout"),
-    pytest.param(EvalSet(BLIND_FILE, min_questions=60, min_english=25, min_unanswerable=15), id="blind"),
+    *(
+        pytest.param(EvalSet(path, min_questions=60, min_english=20, min_unanswerable=15), id=name)
+        for name, path in HELDOUT_SETS.items()
+    ),
 ]
 
 
@@ -95,9 +96,10 @@ def test_accepted_answers_occur_in_a_listed_letter(questions, corpus):
             assert any(contains_answer(t, (answer,)) for t in texts), f"{q.id}: {answer!r} not in {q.doc_ids}"
 
 
-@pytest.mark.parametrize("path", [HELDOUT_FILE, BLIND_FILE], ids=["heldout", "blind"])
-def test_heldout_questions_are_not_copies_of_earlier_ones(path):
-    earlier = [QUESTIONS_FILE, HELDOUT_FILE][: 1 if path == HELDOUT_FILE else 2]
+@pytest.mark.parametrize("position", range(len(HELDOUT_SETS)), ids=list(HELDOUT_SETS))
+def test_heldout_questions_are_not_copies_of_earlier_ones(position):
+    files = [QUESTIONS_FILE, *HELDOUT_SETS.values()]
+    path, earlier = files[position + 1], files[: position + 1]
     seen = [q for file in earlier for q in load_questions(file)]
     heldout = load_questions(path)
     copied = [q.id for q in heldout if normalize(q.question) in {normalize(s.question) for s in seen}]
