@@ -18,8 +18,9 @@ from corpus import Document
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
 from qa.language import detect_language
-from qa.letter_parts import NO_DATE_LINE, letter_part_sentence, months_named
-from qa.models import Answer, Citation, ScoredPassage
+from qa.letter_parts import DUTCH_MONTH_NAMES, NO_DATE_LINE, letter_part_sentence, months_named
+from qa.models import Answer, ScoredPassage
+from qa.quoting import Composition, render, with_context
 from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
 from qa.time_scope import beyond_the_letters, speaks_of_month
 
@@ -27,15 +28,6 @@ if TYPE_CHECKING:
     from qa.assistant import Assistant
 
 REFUSAL = {"nl": "De documenten bevatten hierover geen antwoord.", "en": "The documents do not answer this."}
-KIND_NL = {"verslag": "het verslag", "geannoteerde agenda": "de geannoteerde agenda", "brief": "de brief"}
-KIND_EN = {"verslag": "report", "geannoteerde agenda": "annotated agenda", "brief": "letter"}
-MONTHS_EN = "January February March April May June July August September October November December".split()
-MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
-# A sentence that leans on the one before it ("Nederland draagt hier ... bij") needs that one to read whole.
-ANAPHORA = re.compile(
-    r"^(Dit|Deze|Daarbij|Daarom|Daardoor|Hierdoor|Hiermee|Hierbij|Hiervoor|Zij|Die|Beiden|Dat|Zo)\b"
-    r"|\b(hier|daar|hiervan|daarvan|daarom|hierom)\b"
-)
 NUMBER_QUESTION = re.compile(r"\b(hoeveel|hoe veel|hoe lang|how many|how much|how long|welk bedrag|aantal)\b", re.I)
 DATE_QUESTION = re.compile(r"\b(wanneer|welke datum|op welke dag|welke data|when|what date|which date)\b", re.I)
 NUMBERISH = re.compile(r"\d|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|miljoen|miljard|dertig\w*)\b")
@@ -43,7 +35,7 @@ WHO_QUESTION = re.compile(
     r"\b(wie|who|welke (?:landen|bondgenoten|personen|leden|ministers?)|which (?:countries|allies))\b", re.I
 )
 NAMEISH = re.compile(r"(?:\b[A-Z][\w.-]+\b.*?){3,}")
-DATEISH = re.compile(r"\b(\d{4}|" + "|".join(MONTHS_NL) + r")\b", re.I)
+DATEISH = re.compile(r"\b(\d{4}|" + "|".join(DUTCH_MONTH_NAMES) + r")\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 FOLLOW_UP = re.compile(
     r"^(en|and|ook|also|what about|how about|hoe zit)\b|\b(daarover|hierover|erover|it|they|that)\b", re.I
@@ -73,13 +65,6 @@ class ComposerConfig:
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
     # of that time was written (qa/time_scope.py).
     time_scope: bool = True
-
-
-@dataclass(frozen=True)
-class Composition:
-    answer: str
-    citations: tuple[Citation, ...]
-    abstained: bool
 
 
 class Composer(Protocol):
@@ -282,8 +267,8 @@ class ExtractiveComposer:
             if typed[0] is not candidates[0]:
                 candidates = [typed[0]] + [c for c in candidates if c is not typed[0]]
             chosen = self.select(candidates, retriever)
-        spans = _with_context(chosen, retriever)
-        return _render(spans, language, documents)
+        spans = with_context(chosen, retriever.index.sentences)
+        return render(spans, language, documents)
 
 
 def _near_text(j: int, sentences) -> str:
@@ -293,94 +278,6 @@ def _near_text(j: int, sentences) -> str:
     if before is not None and before.doc_id == here.doc_id and before.heading == here.heading:
         return f"{here.heading} {before.text} {here.text}"
     return f"{here.heading} {here.text}"
-
-
-@dataclass(frozen=True)
-class Span:
-    doc_id: str
-    start: int
-    end: int
-    score: float
-    passage: ScoredPassage
-
-
-def _with_context(chosen: list[Candidate], retriever: Retriever) -> list[Span]:
-    """Widen each chosen sentence with its neighbour where it would not read whole; merge adjacent ones."""
-    sentences = retriever.index.sentences
-    spans = []
-    for cand in chosen:
-        s = sentences[cand.index]
-        start, end = s.start, s.end
-        before = sentences[cand.index - 1] if cand.index > 0 else None
-        after = sentences[cand.index + 1] if cand.index + 1 < len(sentences) else None
-        if ANAPHORA.search(s.text) and before and before.doc_id == s.doc_id and before.heading == s.heading:
-            start = before.start
-        if s.text.rstrip().endswith(":") and after and after.doc_id == s.doc_id and after.heading == s.heading:
-            end = after.end
-        spans.append(Span(s.doc_id, start, end, cand.score, cand.passage))
-    spans.sort(key=lambda sp: (sp.doc_id, sp.start))
-    merged: list[Span] = []
-    for sp in spans:
-        last = merged[-1] if merged else None
-        if last and last.doc_id == sp.doc_id and sp.start <= last.end + 2:
-            merged[-1] = Span(sp.doc_id, last.start, max(last.end, sp.end), max(last.score, sp.score), last.passage)
-        else:
-            merged.append(sp)
-    return merged
-
-
-def _when(doc: Document, language: str) -> str:
-    dates = doc.meeting_dates or ((doc.letter_date,) if doc.letter_date else ())
-    if not dates:
-        return ""
-    months = MONTHS_EN if language == "en" else MONTHS_NL
-    last = dates[-1]
-    return f"{'-'.join(str(d.day) for d in dates)} {months[last.month - 1]} {last.year}"
-
-
-def frame(doc: Document, language: str) -> str:
-    when = _when(doc, language)
-    if language == "en":
-        kind = KIND_EN.get(doc.kind, "letter")
-        return f"According to the {kind} of {when} (quoted in Dutch):" if when else f"According to the {kind}:"
-    kind = KIND_NL.get(doc.kind, "de brief")
-    return f"Volgens {kind} van {when}:" if when else f"Volgens {kind}:"
-
-
-def _with_marker(sentence: str, n: int) -> str:
-    """'... bij [1].' but '... 2 april jl. [1]': an abbreviation keeps its full stop."""
-    last = sentence.rsplit(None, 1)[-1]
-    if sentence.endswith(".") and "." not in last[:-1] and last[:-1].lower() not in ("jl", "etc", "enz"):
-        return f"{sentence[:-1]} [{n}]."
-    return f"{sentence} [{n}]"
-
-
-def _render(spans: list[Span], language: str, documents: Mapping[str, Document]) -> Composition:
-    order = sorted({sp.doc_id for sp in spans}, key=lambda d: (documents[d].meeting_dates or (), d))
-    parts, citations = [], []
-    for doc_id in order:
-        doc = documents[doc_id]
-        parts.append(frame(doc, language))
-        for sp in (s for s in spans if s.doc_id == doc_id):
-            n = len(citations) + 1
-            quote = doc.text[sp.start : sp.end]
-            flat = " ".join(quote.split())
-            parts.append(_with_marker(flat, n))
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=doc_id,
-                    title=doc.title,
-                    heading=sp.passage.passage.heading,
-                    letter_date=doc.letter_date,
-                    quote=quote,
-                    start=sp.start,
-                    end=sp.end,
-                    score=sp.score,
-                    passage_id=sp.passage.passage.passage_id,
-                )
-            )
-    return Composition(" ".join(parts), tuple(citations), False)
 
 
 def answer_question(

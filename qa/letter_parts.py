@@ -93,14 +93,9 @@ def letter_part_sentence(
     return next((c for c in dated if not DATE_LINE.search(sentences[c.index].text)), dated[0] if dated else None)
 
 
-MONTH_NUMBERS = {
-    name: n
-    for names in (
-        "januari februari maart april mei juni juli augustus september oktober november december",
-        "january february march april may june july august september october november december",
-    )
-    for n, name in enumerate(names.split(), start=1)
-}
+DUTCH_MONTH_NAMES = "januari februari maart april mei juni juli augustus september oktober november december".split()
+ENGLISH_MONTH_NAMES = "january february march april may june july august september october november december".split()
+MONTH_NUMBERS = {name: n for names in (DUTCH_MONTH_NAMES, ENGLISH_MONTH_NAMES) for n, name in enumerate(names, 1)}
 MONTH_AND_YEAR = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 
 

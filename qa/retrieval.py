@@ -18,7 +18,15 @@ from embeddings.store import Index, IndexedPassage
 from qa.answer_types import DAY_AND_MONTH
 from qa.errors import QuestionError
 from qa.language import detect_language
-from qa.letter_parts import OPENING_FORMULA, letter_months, letter_part, letter_part_asked, months_named
+from qa.letter_parts import (
+    DUTCH_MONTH_NAMES,
+    ENGLISH_MONTH_NAMES,
+    OPENING_FORMULA,
+    letter_months,
+    letter_part,
+    letter_part_asked,
+    months_named,
+)
 from qa.models import ScoredPassage
 from qa.time_scope import LetterTime, letter_times
 
@@ -27,9 +35,7 @@ MAX_K = 200
 METHODS = ("hybrid", "dense", "bm25")
 RRF_K = 60
 MAX_EXPANDED_WORDS = 64
-_ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
-_DUTCH_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
-DUTCH_MONTHS = dict(zip(_ENGLISH_MONTHS, _DUTCH_MONTHS, strict=True))
+DUTCH_MONTHS = dict(zip(ENGLISH_MONTH_NAMES, DUTCH_MONTH_NAMES, strict=True))
 MAY_IN_DATE = re.compile(r"(?<=\d )May\b|\bMay(?= \d)", re.I)  # "25 May 2021"; "may" alone is the verb
 
 
@@ -129,7 +135,11 @@ class Retriever:
         self._last_query: tuple[str, np.ndarray] | None = None
         self._last_crosslingual_query: tuple[str, np.ndarray] | None = None
         self._word_vectors: dict[str, np.ndarray] = {}  # English question words seen so far
-        self._passage_months: list[set[tuple[int, int]]] | None = None  # per passage, computed once
+
+    @cached_property
+    def _passage_months(self) -> list[set[tuple[int, int]]]:
+        """Per passage, the months of its letter's meetings and date (qa/letter_parts.py)."""
+        return [letter_months(item) for item in self.index.passages]
 
     @cached_property
     def _opening_formulas(self) -> np.ndarray:
@@ -245,8 +255,6 @@ class Retriever:
         months = months_named(question) if self.config.month_weight else set()
         if not months:
             return 0.0
-        if self._passage_months is None:
-            self._passage_months = [letter_months(item) for item in self.index.passages]
         in_month = np.array([bool(months & of_passage) for of_passage in self._passage_months])
         return self.config.month_weight * in_month
 

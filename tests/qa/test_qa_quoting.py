@@ -1,10 +1,10 @@
-"""The composer's pure helpers (the composer end to end runs in test_qa_real.py)."""
+"""Quoting: which sentences read whole on their own (the composer end to end runs in test_qa_real.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.compose import ANAPHORA
+from qa.quoting import ANAPHORA
 
 
 @pytest.mark.parametrize(
