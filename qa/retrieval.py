@@ -134,6 +134,8 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self._last_query: tuple[str, np.ndarray] | None = None
         self._last_crosslingual_query: tuple[str, np.ndarray] | None = None
+        # BM25 and the composer both ask for them; keyed on the config too, which an evaluation swaps.
+        self._last_neighbours: tuple[tuple[str, RetrievalConfig], list[str]] | None = None
         self._word_vectors: dict[str, np.ndarray] = {}  # English question words seen so far
 
     @cached_property
@@ -163,7 +165,15 @@ class Retriever:
 
     def dutch_neighbours(self, question: str) -> list[str]:
         """The letters' words nearest to each of the question's words (for an English question). A month is
-        translated instead: its embedding's nearest words include the other months."""
+        translated instead: its embedding's nearest words include the other months. Remembered for the last
+        question."""
+        cached, key = self._last_neighbours, (question, self.config)  # one read: another thread may replace it
+        if cached is None or cached[0] != key:
+            cached = (key, self._dutch_neighbours(question))
+            self._last_neighbours = cached
+        return list(cached[1])
+
+    def _dutch_neighbours(self, question: str) -> list[str]:
         c = self.config
         words = list(dict.fromkeys(content_words(question)))
         months = [DUTCH_MONTHS[w] for w in words if w in DUTCH_MONTHS and w != "may"]

@@ -270,3 +270,13 @@ def test_the_opening_formula_counts_for_less(fake_index, hashing_encoder):
     discounted = retriever.dense_scores(question)
     assert discounted.max() < full.max()
     assert (discounted <= full + 1e-6).all()  # nothing else gains
+
+
+def test_dutch_neighbours_are_remembered_per_question_and_config(fake_index, hashing_encoder):
+    retriever = Retriever(fake_index, hashing_encoder)
+    question = "Which allies signed the letter of intent?"
+    first = retriever.dutch_neighbours(question)
+    first.append("changed by the caller")  # a copy: the remembered list stays as it was
+    assert retriever.dutch_neighbours(question) == first[:-1]
+    retriever.config = RetrievalConfig(english_expansion=0)  # an evaluation swaps the config in place
+    assert retriever.dutch_neighbours(question) == []
