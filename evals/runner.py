@@ -86,6 +86,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="a letter's opening formula counts in full (it restates the meeting's name)",
         ),
         EvalConfig(
+            "hybrid-no-meeting-clause", retrieval=RetrievalConfig(meeting_weight=0.0),
+            description="a clause naming the meeting by an event is searched with the rest of the question",
+        ),
+        EvalConfig(
             "hybrid-no-letter-parts", retrieval=RetrievalConfig(letter_parts=False),
             description="questions about the letter itself not routed to its opening or signature",
         ),

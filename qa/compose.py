@@ -227,16 +227,18 @@ class ExtractiveComposer:
         candidates: list[Candidate],
         retriever: Retriever,
         typed: list[Candidate] | None = None,
+        whole: str | None = None,
     ) -> bool:
-        """typed: typed_candidates() where the caller has them already."""
+        """typed: typed_candidates() where the caller has them already; whole: the question with the clause
+        naming its meeting, where `question` is without it (Retriever.focus)."""
         if not candidates or is_injection(question):
             return True  # extractive answers cannot be steered, but a quote out of context is no answer either
         if not (self.typed_candidates(question, candidates, retriever) if typed is None else typed):
             return True
-        years = set(YEAR.findall(question))
-        if years - retriever.index.years:
+        whole = whole or question
+        if set(YEAR.findall(whole)) - retriever.index.years:
             return True  # asks about a year no letter mentions
-        if self.config.time_scope and beyond_the_letters(question, retriever.letter_times):
+        if self.config.time_scope and beyond_the_letters(whole, retriever.letter_times):
             return True  # a month no letter speaks of, or what happened after every letter about it was written
         floors = {name: (nl, en) for name, nl, en in self.config.dense_floors}
         encoder = getattr(retriever.encoder, "name", None)
@@ -252,12 +254,13 @@ class ExtractiveComposer:
         return candidates[0].lexical < self.config.lexical_vouch or unknown
 
     def compose(self, question, language, passages, retriever, documents) -> Composition:
+        whole, question = question, retriever.focus(question)  # sentences answer the question, not its clause
         candidates = self.score_sentences(question, passages, retriever) if passages else []
         typed = self.typed_candidates(question, candidates, retriever)
         lead = letter_part_sentence(question, passages[0], retriever, candidates) if candidates else None
         if isinstance(lead, Candidate) and lead not in typed:
             typed = [lead, *typed]  # the opening's date answers "when did they meet", however low it scored
-        if self.should_abstain(question, language, candidates, retriever, typed):
+        if self.should_abstain(question, language, candidates, retriever, typed, whole):
             return Composition(REFUSAL[language], (), True)
         if lead == NO_DATE_LINE:
             return Composition(REFUSAL[language], (), True)

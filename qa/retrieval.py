@@ -27,6 +27,7 @@ from qa.letter_parts import (
     letter_part_asked,
     months_named,
 )
+from qa.meeting_clause import doc_indices, letter_bonus, split_meeting_clause
 from qa.models import ScoredPassage
 from qa.time_scope import LetterTime, letter_times
 
@@ -60,6 +61,9 @@ class RetrievalConfig:
     # opening outranks the passage about what the question asks of that meeting. Its sentence cosine counts this
     # share (1: no discount).
     formula_weight: float = 0.9
+    # "At the ministerial where X, what Y?": X picks the letter (qa/meeting_clause.py), whose passages gain up to
+    # this share of the best fused score for Y (0: the question is searched whole).
+    meeting_weight: float = 0.5
 
 
 def validate_question(question: object) -> str:
@@ -147,6 +151,10 @@ class Retriever:
     def _opening_formulas(self) -> np.ndarray:
         """Which sentences are a letter's opening formula (OPENING_FORMULA)."""
         return np.array([bool(OPENING_FORMULA.search(s.text)) for s in self.index.sentences], dtype=bool)
+
+    @cached_property
+    def _doc_index(self) -> np.ndarray:
+        return doc_indices([item.passage.doc_id for item in self.index.passages])
 
     @cached_property
     def letter_times(self) -> list[LetterTime]:
@@ -268,6 +276,21 @@ class Retriever:
         in_month = np.array([bool(months & of_passage) for of_passage in self._passage_months])
         return self.config.month_weight * in_month
 
+    def focus(self, question: str) -> str:
+        """What the question asks about, without a clause that only names its meeting (qa/meeting_clause.py)."""
+        clause = split_meeting_clause(question) if self.config.meeting_weight else None
+        return clause.main if clause else question
+
+    def _scored(self, question: str, method: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        clause = split_meeting_clause(question) if self.config.meeting_weight else None
+        if clause is None:
+            scores = self.scores(question, method)
+            return scores, scores[method]
+        by_letter = letter_bonus(self.scores(clause.identifier, method)[method], self._doc_index)
+        scores = self.scores(clause.main, method)  # last, so that the composer finds its vectors cached
+        final = scores[method]
+        return scores, final + self.config.meeting_weight * float(final.max()) * by_letter
+
     def _letter_part_first(
         self, part: str, order: np.ndarray, final: np.ndarray, candidates: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -294,8 +317,7 @@ class Retriever:
     ) -> list[ScoredPassage]:
         question, k = validate_question(question), validate_k(k)
         method = method or self.config.method
-        scores = self.scores(question, method)
-        final = scores[method]
+        scores, final = self._scored(question, method)
         mask = filter_mask(self.index.passages, doc_ids, since, until)
         candidates = np.flatnonzero(mask)
         order = candidates[np.argsort(-final[candidates], kind="stable")]

@@ -348,3 +348,15 @@ def test_what_the_letters_cannot_say_is_refused_and_what_they_say_is_quoted(real
     answer = real_assistant.ask(answered)
     check_answer(answer, real_assistant)
     assert not answer.abstained and quoted in answer.answer
+
+
+def test_clause_naming_the_meeting_picks_the_letter_and_the_rest_is_answered(real_assistant):
+    question = (
+        "At the defence ministerial where the Secretary General spoke about his visit to Volkel air base, "
+        "what did ministers agree regarding the operation plan of NATO Mission Iraq?"
+    )
+    top = real_assistant.search(question, k=3)
+    assert top[0].doc_id == DOC_001 and "Volkel" not in top[0].passage.text  # the Volkel passage only names it
+    answer = real_assistant.ask(question)
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and answer.citations[0].doc_id == DOC_001 and "Irak" in answer.citations[0].quote

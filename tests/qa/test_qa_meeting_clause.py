@@ -1,0 +1,60 @@
+"""Questions that name their meeting by something else that happened there."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.meeting_clause import doc_indices, letter_bonus, split_meeting_clause
+
+
+@pytest.mark.parametrize(
+    ("question", "identifier", "main"),
+    [
+        (
+            "At the defence ministerial where the Secretary General spoke about Volkel, what did they agree on Iraq?",
+            "the Secretary General spoke about Volkel",
+            "what did they agree on Iraq?",
+        ),
+        (
+            "A few days before the ministerial at which France raised a ship incident, what did NATO grant Ukraine?",
+            "France raised a ship incident",
+            "what did NATO grant Ukraine?",
+        ),
+        (
+            "Tijdens de bijeenkomst waarop Nederland een Letter of Intent tekende, wat zei de SG over Irak?",
+            "Nederland een Letter of Intent tekende",
+            "wat zei de SG over Irak?",
+        ),
+        (
+            "Wat keurden de bondgenoten goed tijdens de eerste ministeriële waarbij Noord-Macedonië aanwezig was?",
+            "Noord-Macedonië aanwezig was",
+            "Wat keurden de bondgenoten goed?",
+        ),
+    ],
+)
+def test_clause_naming_the_meeting_is_split_off(question, identifier, main):
+    clause = split_meeting_clause(question)
+    assert clause is not None and (clause.identifier, clause.main) == (identifier, main)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoeveel draagt Nederland bij aan het Revolving Fund?",
+        "Wanneer was de bijeenkomst waarop het Defence Capability Review Report werd vastgesteld?",  # no rest
+        "Which meetings of NATO defence ministers in 2020 do the letters refer to?",
+        "Tijdens welke bijeenkomst gaven de ministers hun goedkeuring aan een operatieplan?",
+    ],
+)
+def test_questions_without_such_a_clause_are_left_whole(question):
+    assert split_meeting_clause(question) is None
+
+
+def test_letter_bonus_scales_each_letter_by_its_best_passage():
+    docs = doc_indices(["a", "a", "b", "c", "c"])
+    assert docs.tolist() == [0, 0, 1, 2, 2]
+    bonus = letter_bonus(np.array([0.2, 0.9, 0.5, 0.1, 0.3]), docs)
+    np.testing.assert_allclose(bonus, [1.0, 1.0, 0.2 / 0.6, 0.0, 0.0])  # letters a 0.9, b 0.5, c 0.3: min-max
+    np.testing.assert_allclose(letter_bonus(np.ones(3), doc_indices(["a", "b", "b"])), [0.0, 0.0, 0.0])  # no signal
+    assert letter_bonus(np.zeros(0), doc_indices([])).shape == (0,)
