@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from qa.countries import countries_in
+
 MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
     "|january|february|march|may|june|july|august|october"
@@ -20,8 +22,9 @@ NUMBER_WORDS = (
 
 # Question patterns, most specific first.
 MONEY_QUESTION = re.compile(
-    r"\b(hoeveel (geld|euro|dollar)|welk bedrag|hoe ?veel (kost|kosten|bedraagt|bedroeg)|hoe groot is het budget"
-    r"|how much (money|does|did|will|is|was)|what amount|in euros?|how large is the budget|size of\b.*\bbudget"
+    r"\b(hoeveel (geld|euro|dollar)|welk bedrag|hoe ?veel (kost|kosten|bedraagt|bedroeg)|wat (kost|kosten|kostte)"
+    r"|hoe groot (is|was|zijn) (het|de) (\w+ ){0,3}(budget|begroting|fonds|bijdrage)"
+    r"|how much (money|funding|does|did|will|is|was)|what amount|in euros?|how large is the budget|size of\b.*\bbudget"
     r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage|uitgegeven|uitgaven|besteed)"
     r"|hoeveel (gaf|geeft|gaven|geven)\b.*\buit|how much\b.*\b(spend|spent|spending|cost|contribute\w*))\b",
     re.I,
@@ -30,15 +33,23 @@ PERCENTAGE_QUESTION = re.compile(
     r"\b(welk percentage|hoeveel procent|met hoeveel procent|what percentage|by what percentage|how many per ?cent)\b",
     re.I,
 )
+# "Welke bondgenoten ...?", "Samen met welk buurland ...?", "Which Baltic state ...?"
+COUNTRY_QUESTION = re.compile(
+    r"\b(welke (andere |\w+ )?(landen|bondgenoten|lidstaten|staten|staat|land)|welk (ander |\w+ )?\w*(land|bondgenoot)"
+    r"|(which|what) (other |\w+ )?(countries|country|allies|ally|member states|nations|nation|states|state))\b",
+    re.I,
+)
+ALLIES_QUESTION = re.compile(r"\b(bondgeno\w*|lidsta\w*|allies|ally|member states?)\b", re.I)
+YEAR_QUESTION = re.compile(r"\b((in|sinds|vanaf) )?welk jaar\b|\b((in|since) )?(what|which) year\b", re.I)
 QUANTITY_QUESTION = re.compile(r"\b(hoeveel|hoe veel|how many|welk aantal|what number of)\b", re.I)
 _ROLE_NL = (
     r"(minister|secretaris|president|voorzitter|ambassadeur|commandant|generaal|woordvoerder|vertegenwoordiger|gezant)"
 )
 PERSON_QUESTION = re.compile(
     rf"\b((hoe heet|hoe heette|wat is de naam van|wat was de naam van|naam van) de (\w+ ){{0,3}}{_ROLE_NL}"
-    r"|what (is|was) the name of the (\w+ ){0,3}"
+    r"|what (is|was) the name of the ([\w'’]+ ){0,3}"
     r"(minister|secretary|president|chair\w*|ambassador|commander|general|representative|envoy)"
-    r"|who (is|was) the (\w+ ){0,3}"
+    r"|who (is|was) (the )?([\w'’]+ ){0,3}"
     r"(minister|secretary|president|chair\w*|ambassador|commander|general|spokes\w*|representative|envoy)"
     rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*)",
     re.I,
@@ -47,7 +58,7 @@ PERSON_QUESTION = re.compile(
 # ministers touched on Syria, what did ...?" for neither.
 DAY_QUESTION = re.compile(r"\b(op welke (datum|dag)|welke datum|on what (date|day)|what date|which date)\b", re.I)
 DATE_QUESTION = re.compile(
-    rf"{DAY_QUESTION.pattern}|^\W*((en|and|tot|vanaf|sinds|since|until) )?(wanneer|when)\b(?![^?]*,)", re.I
+    rf"{DAY_QUESTION.pattern}|^\W*((en|and|tot|vanaf|sinds|per|since|until|from) )?(wanneer|when)\b(?![^?]*,)", re.I
 )
 
 MONEY = re.compile(
@@ -95,24 +106,40 @@ INJECTION = re.compile(
 
 PERCENTAGE = re.compile(r"\d\s?%|\b(procent|procentpunt\w*|per ?cent|percentage)\b", re.I)
 
+YEAR = re.compile(r"\b(19|20)\d\d\b")
 DAY = re.compile(rf"\b\d{{1,2}}\s+({MONTHS})\b|\b({MONTHS})\s+\d{{1,2}}\b", re.I)  # "15 april", "June 14"
 
 CHECKS = {
     "money": MONEY, "percentage": PERCENTAGE, "quantity": QUANTITY, "person": PERSON, "day": DAY, "date": DATE,
+    "year": YEAR,
 }  # fmt: skip
 
 
+# "Can the public know which ally has which technologies?" asks yes or no, whatever "which" it embeds.
+YES_NO_QUESTION = re.compile(
+    r"^\W*(can|could|is|are|does|do|did|was|were|will|would|has|have|kan|kunnen|kon|konden|is|zijn|was|waren|heeft"
+    r"|hebben|had|wordt|worden|werd|werden|zal|zullen|zou|zouden|moet|moeten|mag|mogen)\b",
+    re.I,
+)
+
+
 def expected_type(question: str) -> str | None:
-    """ "percentage", "money", "quantity", "person", "day" or "date" (any time) where the question asks for one,
-    else None."""
+    """ "percentage", "money", "quantity", "country", "person", "year", "day" or "date" (any time) where the
+    question asks for one, else None."""
+    if YES_NO_QUESTION.search(question):
+        return None
     if PERCENTAGE_QUESTION.search(question):
         return "percentage"
     if MONEY_QUESTION.search(question):
         return "money"
     if QUANTITY_QUESTION.search(question) or DURATION_QUESTION.search(question):
         return "quantity"
+    if COUNTRY_QUESTION.search(question):
+        return "country"
     if PERSON_QUESTION.search(question):
         return "person"
+    if YEAR_QUESTION.search(question):
+        return "year"
     if DATE_QUESTION.search(question):
         return "day" if DAY_QUESTION.search(question) else "date"
     return None
@@ -122,6 +149,9 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
     """Whether text holds an answer of that kind (always true for a question of no particular kind)."""
     if kind is None:
         return True
+    if kind == "country":  # one the question does not name itself ("Samen met welk buurland stelde Nederland ...")
+        allies_only = bool(ALLIES_QUESTION.search(question))
+        return bool(countries_in(text, allies_only) - countries_in(question))
     for number in set(re.findall(r"\d+", question)):  # "how many of the 74 projects": 74 is no answer
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
     if kind == "quantity":

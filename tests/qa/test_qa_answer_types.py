@@ -32,6 +32,19 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("What is the name of NATO's mission in Afghanistan?", None),
         ("Wie onderzoekt het incident?", None),  # an organisation may answer
         ("Wat besloten de ministers over Irak?", None),
+        ("Wat kost de oprichting van het NATO Space Centre?", "money"),
+        ("Hoe groot is het huidige gemeenschappelijke budget van de NAVO?", "money"),
+        ("How much funding is set aside for the action plan?", "money"),
+        ("Per wanneer is het fonds operationeel?", "date"),
+        ("Who was NATO's Supreme Allied Commander Europe at the time?", "person"),
+        ("In welk jaar is de missie van start gegaan?", "year"),
+        ("In which year did allies agree to the framework?", "year"),
+        ("Welke bondgenoten hielpen Nederland bij de repatriëring?", "country"),
+        ("Samen met welk buurland stelde Nederland een inbreng op?", "country"),
+        ("Which Baltic state signed the Letter of Intent?", "country"),
+        ("Which countries did the Netherlands want in the deal?", "country"),
+        ("Can the public know which ally has which technologies?", None),  # yes or no
+        ("Kan de NAVO zeggen hoeveel militairen er zijn?", None),
     ],
 )
 def test_expected_type(question, kind):
@@ -42,6 +55,15 @@ def test_expected_type(question, kind):
     ("text", "kind", "question", "holds"),
     [
         ("Nederland draagt hier 1 miljoen euro aan bij.", "money", "", True),
+        ("waar Griekenland en Turkije elkaars aanspraken betwisten", "country", "Which two allies dispute?", True),
+        ("bedankte Nederland andere bondgenoten voor hun hulp", "country", "Welke bondgenoten hielpen Nederland?", False),
+        ("samen met Duitsland een inbreng", "country", "Samen met welk buurland stelde Nederland ...?", True),
+        ("de Nederlands-Duitse bijdrage", "country", "Which allies endorsed the Dutch-German paper?", False),
+        ("tot aanvullende steun voor Irak", "country", "Welke bondgenoten leveren trainers?", False),  # no ally
+        ("tot aanvullende steun voor Irak", "country", "Welke landen krijgen steun?", True),
+        ("het beleid werd in 2012 vastgesteld", "year", "In welk jaar is het beleid vastgesteld?", True),
+        ("de missie in Irak werd besproken", "year", "In welk jaar begon de missie?", False),
+        ("de missie werd in 2020 besproken", "year", "Wat gebeurde in 2020, in welk jaar ...?", False),
         ("Dit advies gaat over de Euro-Atlantische regio.", "money", "", False),
         ("De reflectiegroep is samengesteld uit 10 personen.", "quantity", "Hoeveel leden?", True),
         ("tekende Nederland samen met negen NAVO-bondgenoten", "quantity", "Hoeveel landen?", True),

@@ -1,0 +1,87 @@
+"""Country names as the letters (Dutch) and their readers (English) write them.
+
+"Welke bondgenoten hielpen bij de repatriëring?" is not answered by a sentence that names no ally, and
+"Samen met welk buurland ...?" not by the Netherlands that the question names itself.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Dutch name: other forms (Dutch adjectives, English name and adjective), comma-separated. "+" marks NATO's 30
+# members of 2020-2021, the allies the letters speak of.
+_TABLE = """
++Albanië: albanees, albanese, albania, albanian
++België: belgisch, belgische, belgium, belgian
++Bulgarije: bulgaars, bulgaarse, bulgaria, bulgarian
++Canada: canadees, canadese, canadian
++Denemarken: deens, deense, denmark, danish
++Duitsland: duits, duitse, germany, german
++Estland: estisch, estische, estonia, estonian
++Frankrijk: frans, franse, france, french
++Griekenland: grieks, griekse, greece, greek
++Hongarije: hongaars, hongaarse, hungary, hungarian
++IJsland: ijslands, ijslandse, iceland, icelandic
++Italië: italiaans, italiaanse, italy, italian
++Kroatië: kroatisch, kroatische, croatia, croatian
++Letland: lets, letse, latvia, latvian
++Litouwen: litouws, litouwse, lithuania, lithuanian
++Luxemburg: luxemburgs, luxemburgse, luxembourg
++Montenegro: montenegrijns, montenegrijnse, montenegrin
++Nederland: nederlands, nederlandse, netherlands, dutch, holland
++Noord-Macedonië: noord-macedonisch, noord-macedonische, north macedonia, macedonian
++Noorwegen: noors, noorse, norway, norwegian
++Polen: pools, poolse, poland, polish
++Portugal: portugees, portugese, portuguese
++Roemenië: roemeens, roemeense, romania, romanian
++Slovenië: sloveens, sloveense, slovenia, slovenian
++Slowakije: slowaaks, slowaakse, slovakia, slovak, slovakian
++Spanje: spaans, spaanse, spain, spanish
++Tsjechië: tsjechisch, tsjechische, czechia, czech
++Turkije: turks, turkse, turkey, turkish
++Verenigd Koninkrijk: brits, britse, united kingdom, britain, british, uk
++Verenigde Staten: amerikaans, amerikaanse, united states, america, american, vs, us, usa
+Afghanistan: afghaans, afghaanse, afghan
+Belarus: wit-rusland, belarussisch, belarussische, belarusian
+China: chinees, chinese
+Egypte: egyptisch, egyptische, egypt, egyptian
+Finland: fins, finse, finnish
+Georgië: georgisch, georgische, georgia, georgian
+Irak: iraaks, iraakse, iraq, iraqi
+Iran: iraans, iraanse, iranian
+Jordanië: jordaans, jordaanse, jordan, jordanian
+Libië: libisch, libische, libya, libyan
+Moldavië: moldavisch, moldavische, moldova, moldovan
+Oekraïne: oekraïens, oekraïense, ukraine, ukrainian
+Rusland: russisch, russische, russia, russian
+Syrië: syrisch, syrische, syria, syrian
+Tunesië: tunesisch, tunesische, tunisia, tunisian
+Zweden: zweeds, zweedse, sweden, swedish
+"""
+
+
+@cache
+def _forms() -> tuple[dict[str, str], frozenset[str], re.Pattern]:
+    by_form: dict[str, str] = {}
+    allies = set()
+    for line in _TABLE.strip().splitlines():
+        name, _, rest = line.partition(":")
+        ally, name = name.startswith("+"), name.lstrip("+")
+        allies |= {name} if ally else set()
+        for form in (name, *rest.split(",")):
+            by_form.setdefault(form.strip().lower(), name)
+    words = sorted(by_form, key=len, reverse=True)  # "noord-macedonië" before "macedonian"
+    # Case matters for "VS"/"US" only ("us" is a pronoun); the rest is matched in any case.
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(w) for w in words if w not in ("us", "vs")) + r")(?!\w)|(?-i:\b(US|VS)\b)",
+        re.I,
+    )
+    return by_form, frozenset(allies), pattern
+
+
+def countries_in(text: str, allies_only: bool = False) -> set[str]:
+    """The countries text names (as Dutch names), in any of their forms."""
+    by_form, allies, pattern = _forms()
+    found = {by_form[(m.group(1) or m.group(2)).lower()] for m in pattern.finditer(text)}
+    return found & allies if allies_only else found
