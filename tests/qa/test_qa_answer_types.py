@@ -56,7 +56,7 @@ def test_expected_type(question, kind):
     [
         ("Nederland draagt hier 1 miljoen euro aan bij.", "money", "", True),
         ("waar Griekenland en Turkije elkaars aanspraken betwisten", "country", "Which two allies dispute?", True),
-        ("bedankte Nederland andere bondgenoten voor hun hulp", "country", "Welke bondgenoten hielpen Nederland?", False),
+        ("bedankte Nederland bondgenoten voor hun hulp", "country", "Welke bondgenoten hielpen Nederland?", False),
         ("samen met Duitsland een inbreng", "country", "Samen met welk buurland stelde Nederland ...?", True),
         ("de Nederlands-Duitse bijdrage", "country", "Which allies endorsed the Dutch-German paper?", False),
         ("tot aanvullende steun voor Irak", "country", "Welke bondgenoten leveren trainers?", False),  # no ally
