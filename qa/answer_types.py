@@ -51,7 +51,10 @@ PERSON_QUESTION = re.compile(
     r"(minister|secretary|president|chair\w*|ambassador|commander|general|representative|envoy)"
     r"|who (is|was) (the )?([\w'’]+ ){0,3}"
     r"(minister|secretary|president|chair\w*|ambassador|commander|general|spokes\w*|representative|envoy)"
-    rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*)",
+    rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*"
+    # who commands or succeeds someone: a person, not the body that names them
+    r"|wie (voert|voerde|heeft|had|krijgt|kreeg) het (bevel|commando)|wie (volgt|volgde)\b.*\bop\b|opvolger"
+    r"|who (will )?(command|commands|commanded|succeed|succeeds|succeeded|replaced)\b|successor)",
     re.I,
 )
 # "Op welke datum ...?" asks for a day; "Wanneer ...?" for any time ("voor het zomerreces" will do); "When
@@ -154,6 +157,9 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
         return bool(countries_in(text, allies_only) - countries_in(question))
     for number in set(re.findall(r"\d+", question)):  # "how many of the 74 projects": 74 is no answer
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
+    if kind == "person":  # "Wie volgde Jens Stoltenberg op?" is not answered by Stoltenberg
+        for name in set(re.findall(r"\b[A-Z][a-zë]{2,}\b", question[1:])):
+            text = re.sub(rf"\b{name}\b", " ", text)
     if kind == "quantity":
         text = PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text))
         if not DURATION_QUESTION.search(question):

@@ -17,6 +17,7 @@ import numpy as np
 from corpus import Document
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
+from qa.countries import countries_in
 from qa.language import detect_language
 from qa.letter_parts import DUTCH_MONTH_NAMES, NO_DATE_LINE, letter_part_sentence, months_named
 from qa.models import Answer, ScoredPassage
@@ -65,9 +66,13 @@ class ComposerConfig:
     # An English question's key terms are its words and their nearest Dutch words, fewer of which a Dutch answer
     # holds: "dispute ... claims" finds "conflict", "discussie", not "betwisten", "aanspraken".
     typed_focus_english: float = 0.05
+    typed_countries: bool = True  # ... and names the countries that the question names
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
     # of that time was written (qa/time_scope.py).
     time_scope: bool = True
+    # A question naming a month ("in mei 2021") is answered only from sentences about that month, among those
+    # scoring at least typed_window of the best.
+    month_scope: bool = True
 
 
 class Composer(Protocol):
@@ -197,20 +202,25 @@ class ExtractiveComposer:
         return chosen
 
     def typed_candidates(self, question: str, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
-        """The candidates near the top that hold the kind of answer the question asks for."""
+        """The candidates near the top that hold the kind of answer the question asks for, about the month it
+        names."""
         kind = expected_type(question)
-        if kind not in self.config.typed_kinds or not candidates:
+        typed_kind = kind in self.config.typed_kinds
+        months = months_named(question) if typed_kind or self.config.month_scope else set()
+        if not (typed_kind or months) or not candidates:
             return candidates
         floor = self.config.typed_window * candidates[0].score
         sentences = retriever.index.sentences
-        typed = [c for c in candidates if c.score >= floor and has_type(sentences[c.index].text, kind, question)]
-        if months := months_named(question):
+        typed = [
+            c
+            for c in candidates
+            if c.score >= floor and (not typed_kind or has_type(sentences[c.index].text, kind, question))
+        ]
+        if months:
             # "Hoe lang duurde de videoconferentie in juni 2020?" is not answered by April's "ruim drie uur".
-            typed = [
-                c
-                for c in typed
-                if speaks_of_month(sentences[c.index].text, c.passage.letter_date, c.passage.meeting_dates, months)
-            ]
+            typed = [c for c in typed if _about(c, months, sentences)]
+        if not typed_kind:
+            return typed
         if not typed:
             return typed
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
@@ -219,7 +229,15 @@ class ExtractiveComposer:
         weights = idf_weights(retriever, terms)
         english = detect_language(question) == "en"
         focus = self.config.typed_focus_english if english else self.config.typed_focus
-        return [c for c in typed if lexical_overlap(terms, weights, _near_text(c.index, sentences)) > focus]
+        # ... and names the countries the question names: Ukraine's date is not Georgia's.
+        # The letters are Dutch: "the Dutch defence ministry" is theirs, named or not.
+        named = countries_in(question) - {"Nederland"} if kind != "country" and self.config.typed_countries else set()
+        return [
+            c
+            for c in typed
+            if lexical_overlap(terms, weights, near := _near_text(c.index, sentences, after=True)) > focus
+            and named <= countries_in(near)
+        ]
 
     def should_abstain(
         self,
@@ -268,20 +286,30 @@ class ExtractiveComposer:
         if lead:  # the date or signature, and the best sentence: it shows why this letter was picked
             chosen = [lead] if lead is candidates[0] else [lead, candidates[0]]
         else:
-            if typed[0] is not candidates[0]:
-                candidates = [typed[0]] + [c for c in candidates if c is not typed[0]]
+            months = months_named(question) if self.config.month_scope else set()
+            sentences = retriever.index.sentences
+            others = [c for c in candidates if c is not typed[0] and (not months or _about(c, months, sentences, True))]
+            candidates = [typed[0], *others]
             chosen = self.select(candidates, retriever)
         spans = with_context(chosen, retriever.index.sentences)
         return render(spans, language, documents)
 
 
-def _near_text(j: int, sentences) -> str:
-    """A sentence with its heading and the sentence before it in the same section."""
+def _about(c: Candidate, months: set[tuple[int, int]], sentences, context: bool = False) -> bool:
+    """Whether the candidate sentence (read after the one before it, if context) speaks of one of the months
+    ((year, month))."""
+    text = _near_text(c.index, sentences) if context else sentences[c.index].text
+    return speaks_of_month(text, c.passage.letter_date, c.passage.meeting_dates, months)
+
+
+def _near_text(j: int, sentences, after: bool = False) -> str:
+    """A sentence with its heading and the sentence before it (and after it, if asked) in the same section."""
     here = sentences[j]
-    before = sentences[j - 1] if j > 0 else None
-    if before is not None and before.doc_id == here.doc_id and before.heading == here.heading:
-        return f"{here.heading} {before.text} {here.text}"
-    return f"{here.heading} {here.text}"
+    parts = [here.heading]
+    for k in (j - 1, j, j + 1) if after else (j - 1, j):
+        if 0 <= k < len(sentences) and sentences[k].doc_id == here.doc_id and sentences[k].heading == here.heading:
+            parts.append(sentences[k].text)
+    return " ".join(parts)
 
 
 def answer_question(

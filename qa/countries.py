@@ -25,7 +25,7 @@ _TABLE = """
 +IJsland: ijslands, ijslandse, iceland, icelandic
 +Italië: italiaans, italiaanse, italy, italian
 +Kroatië: kroatisch, kroatische, croatia, croatian
-+Letland: lets, letse, latvia, latvian
++Letland: letse, latvia, latvian
 +Litouwen: litouws, litouwse, lithuania, lithuanian
 +Luxemburg: luxemburgs, luxemburgse, luxembourg
 +Montenegro: montenegrijns, montenegrijnse, montenegrin

@@ -45,6 +45,9 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Which countries did the Netherlands want in the deal?", "country"),
         ("Can the public know which ally has which technologies?", None),  # yes or no
         ("Kan de NAVO zeggen hoeveel militairen er zijn?", None),
+        ("Wie voert het bevel over de NAVO-missie in Irak?", "person"),
+        ("Who will command the new NATO Space Centre?", "person"),
+        ("Wie volgde Jens Stoltenberg op als secretaris-generaal?", "person"),
     ],
 )
 def test_expected_type(question, kind):
@@ -76,6 +79,7 @@ def test_expected_type(question, kind):
         ("dat de voortgang van 20 jaar inzet niet verloren gaat", "quantity", "How many troops?", False),
         ("dat de voortgang van 20 jaar inzet niet verloren gaat", "quantity", "How many years?", True),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "", True),
+        ("Minister Kaag en Minister Bijleveld namen deel", "person", "Wie volgde Kaag en Bijleveld op?", False),
         ("De Minister van Buitenlandse Zaken,\nS.A. Blok", "person", "", True),
         ("De Minister van Defensie benadrukte het belang", "person", "", False),
         ("De bijeenkomst vond plaats op 2 april 2020.", "date", "", True),

@@ -360,3 +360,25 @@ def test_clause_naming_the_meeting_picks_the_letter_and_the_rest_is_answered(rea
     answer = real_assistant.ask(question)
     check_answer(answer, real_assistant)
     assert not answer.abstained and answer.citations[0].doc_id == DOC_001 and "Irak" in answer.citations[0].quote
+
+
+def test_typed_answer_must_name_the_country_asked_about(real_assistant):
+    # The letters give Ukraine's date for the Enhanced Opportunities Partner status, not Georgia's.
+    ukraine = real_assistant.ask("Op welke datum kreeg Oekraïne de status van Enhanced Opportunities Partner?")
+    check_answer(ukraine, real_assistant)
+    assert not ukraine.abstained and "12 juni" in ukraine.answer
+    assert real_assistant.ask("Op welke datum kreeg Georgië de status van Enhanced Opportunities Partner?").abstained
+
+
+def test_question_naming_a_month_is_answered_from_that_month_only(real_assistant):
+    answer = real_assistant.ask("Wat bespraken de EU-ministers van Defensie in april 2020?")
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {DOC_003}  # not June's EU guests
+
+
+def test_country_and_commander_questions_need_a_country_or_a_person(real_assistant):
+    assert real_assistant.ask("Welke bondgenoten hielpen Nederland bij de repatriëring van Nederlanders?").abstained
+    assert real_assistant.ask("Wie voert het bevel over de NAVO-missie in Irak?").abstained
+    allies = real_assistant.ask("Which two allies dispute each other's claims in the eastern Mediterranean?")
+    check_answer(allies, real_assistant)
+    assert not allies.abstained and "Griekenland en Turkije" in allies.answer

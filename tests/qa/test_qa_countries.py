@@ -1,0 +1,31 @@
+"""Country names in Dutch and English, and which of them were allies."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.countries import countries_in
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("waar Griekenland en Turkije elkaars aanspraken betwisten", {"Griekenland", "Turkije"}),
+        ("een incident tussen een Frans en Turks schip", {"Frankrijk", "Turkije"}),  # adjectives
+        ("the joint Dutch-German written contribution", {"Nederland", "Duitsland"}),
+        ("Noord-Macedonië en Wit-Rusland", {"Noord-Macedonië", "Belarus"}),  # not Rusland inside Wit-Rusland
+        ("the United States and the United Kingdom", {"Verenigde Staten", "Verenigd Koninkrijk"}),
+        ("the US position", {"Verenigde Staten"}),
+        ("let us see what the member states say", set()),  # "us" and "states" alone are no country
+        ("the fund that lets NSPA buy supplies", set()),
+        ("De Nederlandse bijdrage", {"Nederland"}),
+    ],
+)
+def test_countries_in(text, found):
+    assert countries_in(text) == found
+
+
+def test_allies_only_leaves_out_partners():
+    text = "aanvullende steun voor partnerlanden Georgië en Oekraïne en voor Irak, met Frankrijk"
+    assert countries_in(text, allies_only=True) == {"Frankrijk"}
+    assert countries_in(text) == {"Georgië", "Oekraïne", "Irak", "Frankrijk"}
