@@ -54,7 +54,8 @@ PERSON_QUESTION = re.compile(
     rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*"
     # who commands or succeeds someone: a person, not the body that names them
     r"|wie (voert|voerde|heeft|had|krijgt|kreeg) het (bevel|commando)|wie (volgt|volgde)\b.*\bop\b|opvolger"
-    r"|who (will )?(command|commands|commanded|succeed|succeeds|succeeded|replaced)\b|successor)",
+    r"|who (will )?(command|commands|commanded|succeed|succeeds|succeeded|replaced|chair|chairs|chaired|presided)\b"
+    r"|successor)",
     re.I,
 )
 # "Op welke datum ...?" asks for a day; "Wanneer ...?" for any time ("voor het zomerreces" will do); "When

@@ -21,15 +21,15 @@ _WHERE_EN = r"(?:where|at which|in which|during which|on which|that|when)"
 _WHERE_NL = r"(?:waar|waarop|waarin|waarbij|waartijdens|die|toen)"
 _LEAD_IN = r"(?:[\w ]{0,30}?\b)?"  # "A few days before the ..."
 _WORDS = r"(?:[\w'-]+ ){0,5}?"  # "NATO defence", "eerste"
-# "At the ministerial where X, Y?" and "Y, tijdens de bijeenkomst waarbij X?"
+# "At the ministerial where X, Y?", "Tijdens de bijeenkomst waar X: Y?" and "Y, en marge van de bijeenkomst waarin X?"
 LEADING = re.compile(
-    rf"^{_LEAD_IN}(?:at|during|in|on|before|after|from) the {_WORDS}{_EVENT_EN} {_WHERE_EN} (?P<en>[^,?]{{8,}}),"
-    rf"|^{_LEAD_IN}(?:tijdens|op|bij|in|na|voor|vóór) de {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^,?]{{8,}}),",
+    rf"^{_LEAD_IN}(?:at|during|in|on|before|after|from) the {_WORDS}{_EVENT_EN} {_WHERE_EN} (?P<en>[^,:?]{{8,}})[,:]"
+    rf"|^{_LEAD_IN}(?:tijdens|op|bij|in|na|voor|vóór) de {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^,:?]{{8,}})[,:]",
     re.I,
 )
 TRAILING = re.compile(
     rf",? (?:at|during|in|on) the {_WORDS}{_EVENT_EN} {_WHERE_EN} (?P<en>[^?]{{8,}})\??$"
-    rf"|,? (?:tijdens|op|bij|in) de {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^?]{{8,}})\??$",
+    rf"|,? (?:tijdens|op|bij|in|van) de {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^?]{{8,}})\??$",
     re.I,
 )
 MIN_MAIN_CHARS = 8

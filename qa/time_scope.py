@@ -32,7 +32,9 @@ PAST = re.compile(
 )
 FUTURE = re.compile(
     r"\b(zal|zullen|zou|zouden|gaat|gaan|verwacht\w*|gepland\w*|voorzien|aanstaande|komende|agenda"
-    r"|will|would|going to|expected|planned|scheduled|upcoming|(?:was|were) (?:due |set )?to|supposed to|to be)\b",
+    r"|will|would|going to|expected|planned|scheduled|upcoming|(?:was|were) (?:due |set )?to|supposed to|to be"
+    # who was invited or would attend is known before the meeting
+    r"|invited|uitgenodigd|aanwezig|attend\w*|deelnemen|deelnamen|joined|join)\b",
     re.I,
 )
 
