@@ -53,6 +53,10 @@ class ComposerConfig:
     answer_type_weight: float = 0.05
     keep_ratio: float = 0.93  # a further sentence must score at least this share of the best one
     duplicate_overlap: float = 0.6
+    # A best sentence holding this share of the question's key terms restates it; the next sentence, scoring at
+    # least sequel_ratio of it, is quoted too (ExtractiveComposer.with_sequel). 1.01: never.
+    restates_overlap: float = 0.7
+    sequel_ratio: float = 0.85
     # Abstain when no sentence is this close to the question: (Dutch, English) cosine floors per encoder, set
     # so that under 5% of the evaluation set's answerable questions are refused (README, "Measured").
     # Cosines are not comparable across encoders; an encoder without floors abstains on the other rules only.
@@ -201,6 +205,25 @@ class ExtractiveComposer:
                 chosen.append(cand)
         return chosen
 
+    def with_sequel(self, chosen: list[Candidate], candidates: list[Candidate], sentences) -> list[Candidate]:
+        """Where the best sentence only restates the question ("... vroeg aandacht voor een incident tussen een
+        Frans en Turks schip"), the answer tends to be the next one ("het incident wordt onderzocht door ..."):
+        quote it too, if it scores close enough."""
+        c = self.config
+        first = chosen[0] if chosen else None
+        if first is None or first.lexical < c.restates_overlap:
+            return chosen
+        j = first.index + 1
+        if j >= len(sentences) or (sentences[j].doc_id, sentences[j].heading) != (
+            sentences[first.index].doc_id,
+            sentences[first.index].heading,
+        ):
+            return chosen
+        sequel = next((cand for cand in candidates if cand.index == j), None)
+        if sequel is None or sequel in chosen or sequel.score < c.sequel_ratio * first.score:
+            return chosen
+        return [first, sequel, *chosen[1:]][: max(c.max_sentences, 2)]
+
     def typed_candidates(self, question: str, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
         """The candidates near the top that hold the kind of answer the question asks for, about the month it
         names."""
@@ -290,7 +313,7 @@ class ExtractiveComposer:
             sentences = retriever.index.sentences
             others = [c for c in candidates if c is not typed[0] and (not months or _about(c, months, sentences, True))]
             candidates = [typed[0], *others]
-            chosen = self.select(candidates, retriever)
+            chosen = self.with_sequel(self.select(candidates, retriever), candidates, sentences)
         spans = with_context(chosen, retriever.index.sentences)
         return render(spans, language, documents)
 

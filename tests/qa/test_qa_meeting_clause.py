@@ -58,3 +58,10 @@ def test_letter_bonus_scales_each_letter_by_its_best_passage():
     np.testing.assert_allclose(bonus, [1.0, 1.0, 0.2 / 0.6, 0.0, 0.0])  # letters a 0.9, b 0.5, c 0.3: min-max
     np.testing.assert_allclose(letter_bonus(np.ones(3), doc_indices(["a", "b", "b"])), [0.0, 0.0, 0.0])  # no signal
     assert letter_bonus(np.zeros(0), doc_indices([])).shape == (0,)
+
+
+def test_clause_after_van_de_bijeenkomst_or_before_a_colon():
+    trailing = split_meeting_clause("Wat tekende Nederland en marge van de bijeenkomst waarin de SG Volkel noemde?")
+    assert trailing is not None and trailing.main == "Wat tekende Nederland en marge?"
+    colon = split_meeting_clause("Tijdens de bijeenkomst waar het Area-wide Strategic Plan aan bod kwam: wat besloot men?")
+    assert colon is not None and colon.main == "wat besloot men?"

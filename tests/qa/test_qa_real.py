@@ -382,3 +382,10 @@ def test_country_and_commander_questions_need_a_country_or_a_person(real_assista
     allies = real_assistant.ask("Which two allies dispute each other's claims in the eastern Mediterranean?")
     check_answer(allies, real_assistant)
     assert not allies.abstained and "Griekenland en Turkije" in allies.answer
+
+
+def test_sentence_restating_the_question_is_quoted_with_the_next_one_that_answers_it(real_assistant):
+    answer = real_assistant.ask("Wie onderzoekt het incident tussen een Frans en Turks schip?")
+    check_answer(answer, real_assistant)
+    assert "incident tussen een Frans en Turks schip" in answer.answer  # restates the question
+    assert "militaire autoriteiten van de NAVO" in answer.answer  # ... and this answers it
