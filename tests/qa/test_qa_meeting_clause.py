@@ -63,5 +63,5 @@ def test_letter_bonus_scales_each_letter_by_its_best_passage():
 def test_clause_after_van_de_bijeenkomst_or_before_a_colon():
     trailing = split_meeting_clause("Wat tekende Nederland en marge van de bijeenkomst waarin de SG Volkel noemde?")
     assert trailing is not None and trailing.main == "Wat tekende Nederland en marge?"
-    colon = split_meeting_clause("Tijdens de bijeenkomst waar het Area-wide Strategic Plan aan bod kwam: wat besloot men?")
+    colon = split_meeting_clause("Tijdens de bijeenkomst waar het Strategic Plan aan bod kwam: wat besloot men?")
     assert colon is not None and colon.main == "wat besloot men?"
