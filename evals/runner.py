@@ -90,6 +90,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="a clause naming the meeting by an event is searched with the rest of the question",
         ),
         EvalConfig(
+            "hybrid-dates-in-query", retrieval=RetrievalConfig(dates_as_filter=False),
+            description="a meeting's date in the question is searched for too, not only used to pick the letter",
+        ),
+        EvalConfig(
             "hybrid-no-letter-parts", retrieval=RetrievalConfig(letter_parts=False),
             description="questions about the letter itself not routed to its opening or signature",
         ),

@@ -29,7 +29,7 @@ from qa.letter_parts import (
 )
 from qa.meeting_clause import doc_indices, letter_bonus, split_meeting_clause
 from qa.models import ScoredPassage
-from qa.time_scope import LetterTime, letter_times
+from qa.time_scope import LetterTime, letter_times, without_dates
 
 MAX_QUESTION_CHARS = 2000
 MAX_K = 200
@@ -64,6 +64,10 @@ class RetrievalConfig:
     # "At the ministerial where X, what Y?": X picks the letter (qa/meeting_clause.py), whose passages gain up to
     # this share of the best fused score for Y (0: the question is searched whole).
     meeting_weight: float = 0.5
+    # A question naming a day or month ("op 2 april 2020") is searched without it: the month bonus picks the
+    # letter, and the date would otherwise draw the letter's opening, which names it too.
+    dates_as_filter: bool = True
+    dated_month_weight: float = 0.2  # ... and the letters of that month gain this share instead of month_weight
 
 
 def validate_question(question: object) -> str:
@@ -151,6 +155,10 @@ class Retriever:
     def _opening_formulas(self) -> np.ndarray:
         """Which sentences are a letter's opening formula (OPENING_FORMULA)."""
         return np.array([bool(OPENING_FORMULA.search(s.text)) for s in self.index.sentences], dtype=bool)
+
+    @cached_property
+    def _meeting_days(self) -> frozenset[date]:
+        return frozenset(d for item in self.index.passages for d in (*item.meeting_dates, item.letter_date) if d)
 
     @cached_property
     def _doc_index(self) -> np.ndarray:
@@ -249,13 +257,21 @@ class Retriever:
             raise QuestionError(f"unknown retrieval method {method!r}; use one of {', '.join(METHODS)}")
         out: dict[str, np.ndarray] = {}
         english = detect_language(question) == "en"
+        bonus = self.month_bonus(question) if method == "hybrid" else 0.0
+        c = self.config
+        if (
+            c.dates_as_filter
+            and not letter_part_asked(question)  # there the date is what picks the letter's opening or signature
+            and (content := without_dates(question, self._meeting_days)) != question
+        ):
+            question = content  # the month picks the letter (bonus); the rest is what the passage must say
+            bonus = bonus * c.dated_month_weight / c.month_weight if c.month_weight else bonus
         if method in ("bm25", "hybrid"):
             lexical_query = f"{question} {' '.join(self.dutch_neighbours(question))}" if english else question
             out["bm25"] = bm25_scores(self.index.bm25, lexical_query)
         if method in ("dense", "hybrid"):
             out["dense"] = self.dense_scores(question)
         if method == "hybrid":
-            c = self.config
             # Dense cosine is shifted to be positive so RRF counts every passage it ranks.
             bm25_weight = c.english_bm25_weight if english else c.bm25_weight
             lists, weights = [out["bm25"], out["dense"] + 2.0], [bm25_weight, c.dense_weight]
@@ -264,7 +280,7 @@ class Retriever:
                 lists, weights = [*lists, out["crosslingual"] + 2.0], [*weights, xl_weight]
             fuse = rrf_fuse if c.fusion == "rrf" else minmax_fuse
             fused = fuse(lists, weights)
-            out["hybrid"] = fused + float(fused.max()) * self.month_bonus(question)
+            out["hybrid"] = fused + float(fused.max()) * bonus
         return out
 
     def month_bonus(self, question: str) -> np.ndarray | float:

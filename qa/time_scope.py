@@ -145,3 +145,19 @@ def beyond_the_letters(question: str, letters: Sequence[LetterTime]) -> bool:
         if happened and all(t.written is not None and t.written < span[0] for t in speaking):
             return True
     return False
+
+
+# "op 2 april 2020", "of 17 and 18 June 2020", "in juni 2021"
+DATE_IN_QUESTION = re.compile(rf"\b(?:(?:op|on|van|of|in) )?(?:{_DAYS}\s+)?({MONTHS})\s+{_YEAR}\b", re.I)
+
+
+def without_dates(question: str, meeting_days: set[date] | frozenset[date] = frozenset()) -> str:
+    """The question without the dates it names ("op 2 april 2020", "in June 2021") that hold one of the letters'
+    meeting days: those name the meeting, not what happened at it. Unchanged if little would be left."""
+
+    def meeting(match: re.Match) -> str:
+        spans = spans_named(match.group(0))
+        return " " if any(lo <= d <= hi for lo, hi in spans for d in meeting_days) else match.group(0)
+
+    stripped = re.sub(r"\s+(?=[?.!,])", "", " ".join(DATE_IN_QUESTION.sub(meeting, question).split()))
+    return stripped if len(stripped) >= 8 and len(stripped.split()) >= 3 else question

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -245,14 +246,21 @@ def test_a_named_month_favours_the_letters_of_that_month(fake_index, hashing_enc
     from qa.letter_parts import letter_months
 
     question = "Wat zeiden de ministers over Irak in oktober 2020?"
-    plain = Retriever(fake_index, hashing_encoder, RetrievalConfig(month_weight=0.0)).scores(question, "hybrid")
-    boosted = Retriever(fake_index, hashing_encoder).scores(question, "hybrid")
+    searched_whole = RetrievalConfig(dates_as_filter=False)  # (with the date taken out: below)
+    plain = Retriever(fake_index, hashing_encoder, replace(searched_whole, month_weight=0.0)).scores(question, "hybrid")
+    boosted = Retriever(fake_index, hashing_encoder, searched_whole).scores(question, "hybrid")
     in_month = np.array([(2020, 10) in letter_months(p) for p in fake_index.passages])
     assert in_month.any() and not in_month.all()
     bonus = boosted["hybrid"] - plain["hybrid"]
     np.testing.assert_allclose(bonus[~in_month], 0.0)
     np.testing.assert_allclose(bonus[in_month], 0.15 * plain["hybrid"].max(), rtol=1e-6)
     assert {p.passage.doc_id for p, hit in zip(fake_index.passages, in_month, strict=True) if hit} == {DOC_001}
+    # October 2020 holds a meeting: the question is searched without the date, and its letter gains more
+    stripped = Retriever(fake_index, hashing_encoder, RetrievalConfig(month_weight=0.0)).scores(question, "hybrid")
+    dated = Retriever(fake_index, hashing_encoder).scores(question, "hybrid")
+    np.testing.assert_allclose(
+        (dated["hybrid"] - stripped["hybrid"])[in_month], 0.2 * stripped["hybrid"].max(), rtol=1e-6
+    )
     # a question naming no month is ranked as before
     other = "Wat zeiden de ministers over Irak?"
     np.testing.assert_array_equal(
@@ -280,3 +288,16 @@ def test_dutch_neighbours_are_remembered_per_question_and_config(fake_index, has
     assert retriever.dutch_neighbours(question) == first[:-1]
     retriever.config = RetrievalConfig(english_expansion=0)  # an evaluation swaps the config in place
     assert retriever.dutch_neighbours(question) == []
+
+
+def test_meeting_dates_are_taken_out_of_the_searched_question():
+    from datetime import date
+
+    from qa.retrieval import without_dates
+
+    days = {date(2020, 4, 2), date(2021, 6, 1)}
+    assert without_dates("Wat werd op 2 april 2020 over de Sahel besloten?", days) == "Wat werd over de Sahel besloten?"
+    assert without_dates("What did allies say about China in June 2021?", days) == "What did allies say about China?"
+    # 7 May 2020 was no meeting: there the date is what the passage must say
+    assert without_dates("Wat nam de NAVO-Raad op 7 mei 2020 aan?", days) == "Wat nam de NAVO-Raad op 7 mei 2020 aan?"
+    assert without_dates("Op 2 april 2020?", days) == "Op 2 april 2020?"  # too little would be left
