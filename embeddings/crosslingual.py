@@ -38,11 +38,19 @@ def nearest_words(
     min_cosine: float = 0.88,
 ) -> list[str]:
     """For each query word's vector, up to per_word vocabulary words at least min_cosine close to it."""
+    return [w for group in nearest_word_groups(query_vectors, word_vectors, words, per_word, min_cosine) for w in group]
+
+
+def nearest_word_groups(
+    query_vectors: np.ndarray,
+    word_vectors: np.ndarray,
+    words: Sequence[str],
+    per_word: int = 2,
+    min_cosine: float = 0.88,
+) -> list[list[str]]:
+    """nearest_words, one list per query word."""
     if not len(query_vectors) or not len(words) or per_word <= 0:
-        return []
+        return [[] for _ in range(len(query_vectors))]
     similarity = query_vectors @ word_vectors.T  # (query words, vocabulary)
     top = np.argsort(-similarity, axis=1)[:, :per_word]
-    out: list[str] = []
-    for row, candidates in enumerate(top):
-        out.extend(words[j] for j in candidates if similarity[row, j] >= min_cosine)
-    return out
+    return [[words[j] for j in candidates if similarity[row, j] >= min_cosine] for row, candidates in enumerate(top)]

@@ -68,9 +68,9 @@ class ComposerConfig:
     typed_kinds: tuple[str, ...] = ("money", "percentage", "quantity", "country", "person", "year", "day", "date")
     typed_window: float = 0.9
     typed_focus: float = 0.15  # ... and shares key terms with the question (IDF-weighted share above this)
-    # An English question's key terms are its words and their nearest Dutch words, fewer of which a Dutch answer
-    # holds: "dispute ... claims" finds "conflict", "discussie", not "betwisten", "aanspraken".
-    typed_focus_english: float = 0.05
+    # An English question's word counts as found through any of its Dutch neighbours (key_term_groups), but
+    # those miss more often: "dispute ... claims" finds "conflict", "discussie", not "betwisten", "aanspraken".
+    typed_focus_english: float = 0.10
     typed_countries: bool = True  # ... and names the countries that the question names
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
     # of that time was written (qa/time_scope.py).
@@ -126,6 +126,31 @@ def key_terms(question: str, retriever: Retriever, letters_only: bool = False) -
     if letters_only:
         english &= retriever.index.bm25.vocab.keys()
     return sorted(english | set(tokenize(" ".join(retriever.dutch_neighbours(question)))))
+
+
+def key_term_groups(question: str, retriever: Retriever) -> list[frozenset[str]]:
+    """The question's key terms as groups, any one of which counts as the group found: for an English question,
+    each word with its Dutch neighbours ("claims" is found as "claims" or as "aanspraak"), for a Dutch one each
+    term alone. Only terms the letters use."""
+    vocabulary = retriever.index.bm25.vocab
+    if detect_language(question) != "en":
+        return [frozenset({t}) for t in sorted(set(tokenize(question))) if t in vocabulary]
+    groups = [frozenset({t}) for t in sorted(set(tokenize(question))) if t.isdigit() and t in vocabulary]
+    for word, neighbours in retriever.dutch_neighbour_groups(question):
+        group = frozenset(t for t in tokenize(f"{word} {' '.join(neighbours)}") if t in vocabulary)
+        if group and group not in groups:
+            groups.append(group)
+    return groups
+
+
+def group_overlap(groups: Sequence[frozenset[str]], retriever: Retriever, text: str) -> float:
+    """IDF-weighted share of the groups found in the text (a group weighs as its rarest term)."""
+    if not groups:
+        return 0.0
+    present = set(tokenize(text))
+    weights = np.array([idf_weights(retriever, sorted(g)).max() for g in groups])
+    hit = np.array([bool(g & present) for g in groups], dtype=np.float64)
+    return float((hit * weights).sum() / max(weights.sum(), 1e-9))
 
 
 def lexical_overlap(question_terms: Sequence[str], weights: np.ndarray, text: str) -> float:
@@ -248,9 +273,8 @@ class ExtractiveComposer:
         if not typed:
             return typed
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
-        # not answer what Germany spent. Read with its heading and the sentence before, not the letter's title.
-        terms = key_terms(question, retriever, letters_only=True)
-        weights = idf_weights(retriever, terms)
+        # not answer what Germany spent. Read with its heading and the sentences around it, not the letter's title.
+        groups = key_term_groups(question, retriever)
         english = detect_language(question) == "en"
         focus = self.config.typed_focus_english if english else self.config.typed_focus
         # ... and names the countries the question names: Ukraine's date is not Georgia's.
@@ -259,7 +283,7 @@ class ExtractiveComposer:
         return [
             c
             for c in typed
-            if lexical_overlap(terms, weights, near := _near_text(c.index, sentences, after=True)) > focus
+            if group_overlap(groups, retriever, near := _near_text(c.index, sentences, after=True)) > focus
             and named <= countries_in(near)
         ]
 

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from embeddings.crosslingual import content_words, nearest_words
+from embeddings.crosslingual import content_words, nearest_word_groups
 from embeddings.encoders import Encoder
 from embeddings.lexical import bm25_scores
 from embeddings.store import Index, IndexedPassage
@@ -143,7 +143,7 @@ class Retriever:
         self._last_query: tuple[str, np.ndarray] | None = None
         self._last_crosslingual_query: tuple[str, np.ndarray] | None = None
         # BM25 and the composer both ask for them; keyed on the config too, which an evaluation swaps.
-        self._last_neighbours: tuple[tuple[str, RetrievalConfig], list[str]] | None = None
+        self._last_neighbours: tuple[tuple[str, RetrievalConfig], list[tuple[str, list[str]]]] | None = None
         self._word_vectors: dict[str, np.ndarray] = {}  # English question words seen so far
 
     @cached_property
@@ -183,17 +183,21 @@ class Retriever:
         """The letters' words nearest to each of the question's words (for an English question). A month is
         translated instead: its embedding's nearest words include the other months. Remembered for the last
         question."""
+        return [w for _, group in self.dutch_neighbour_groups(question) for w in group]
+
+    def dutch_neighbour_groups(self, question: str) -> list[tuple[str, list[str]]]:
+        """dutch_neighbours, per question word: (word, its Dutch neighbours); a month: (month, [its translation])."""
         cached, key = self._last_neighbours, (question, self.config)  # one read: another thread may replace it
         if cached is None or cached[0] != key:
             cached = (key, self._dutch_neighbours(question))
             self._last_neighbours = cached
-        return list(cached[1])
+        return [(word, list(group)) for word, group in cached[1]]
 
-    def _dutch_neighbours(self, question: str) -> list[str]:
+    def _dutch_neighbours(self, question: str) -> list[tuple[str, list[str]]]:
         c = self.config
         words = list(dict.fromkeys(content_words(question)))
-        months = [DUTCH_MONTHS[w] for w in words if w in DUTCH_MONTHS and w != "may"]
-        months += ["mei"] if MAY_IN_DATE.search(question) else []
+        months = [(w, [DUTCH_MONTHS[w]]) for w in words if w in DUTCH_MONTHS and w != "may"]
+        months += [("may", ["mei"])] if MAY_IN_DATE.search(question) else []
         words = [w for w in words if w not in DUTCH_MONTHS][:MAX_EXPANDED_WORDS]  # bounds a long question's cost
         if self.encoder is None or not c.english_expansion or not words or not len(self.index.words):
             return months if c.english_expansion else []
@@ -206,9 +210,10 @@ class Retriever:
                 self._word_vectors = cache = {}
             cache.update((w, known[w]) for w in new)
         vectors = np.vstack([known[w] for w in words])
-        return months + nearest_words(
+        groups = nearest_word_groups(
             vectors, self.index.word_vectors, self.index.words, c.english_expansion, c.expansion_min_cosine
         )
+        return months + list(zip(words, groups, strict=True))
 
     def sentence_scores(self, question: str) -> np.ndarray:
         return self.index.sentence_vectors @ self.query_vector(question)[0]

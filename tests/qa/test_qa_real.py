@@ -389,3 +389,17 @@ def test_sentence_restating_the_question_is_quoted_with_the_next_one_that_answer
     check_answer(answer, real_assistant)
     assert "incident tussen een Frans en Turks schip" in answer.answer  # restates the question
     assert "militaire autoriteiten van de NAVO" in answer.answer  # ... and this answers it
+
+
+def test_key_term_groups_count_an_english_word_found_through_its_dutch_neighbours(real_assistant):
+    from qa.compose import group_overlap, key_term_groups
+
+    retriever = real_assistant.retriever
+    question = "Which two countries pose new challenges to the alliance?"
+    groups = key_term_groups(question, retriever)
+    challenges = next(g for g in groups if "uitdaag" in g)  # "challenges" with its Dutch neighbour "uitdagingen"
+    assert all(t in retriever.index.bm25.vocab for g in groups for t in g)  # only words the letters use
+    dutch = "De nieuwe uitdagingen waarvoor Rusland en China het bondgenootschap plaatsten."
+    assert group_overlap([challenges], retriever, dutch) == 1.0
+    assert 0.0 < group_overlap(groups, retriever, dutch) < 1.0
+    assert all(len(g) == 1 for g in key_term_groups("Hoeveel draagt Nederland bij?", retriever))  # Dutch: alone
