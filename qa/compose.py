@@ -72,6 +72,7 @@ class ComposerConfig:
     # those miss more often: "dispute ... claims" finds "conflict", "discussie", not "betwisten", "aanspraken".
     typed_focus_english: float = 0.10
     typed_countries: bool = True  # ... and names the countries that the question names
+    all_countries: bool = True  # so does the answer to any question naming a country
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
     # of that time was written (qa/time_scope.py).
     time_scope: bool = True
@@ -256,10 +257,13 @@ class ExtractiveComposer:
         kind = expected_type(question)
         typed_kind = kind in self.config.typed_kinds
         months = months_named(question) if typed_kind or self.config.month_scope else set()
-        if not (typed_kind or months) or not candidates:
+        sentences = retriever.index.sentences
+        # The letters are Dutch: "the Dutch defence ministry" is theirs, named or not.
+        named = countries_in(question) - {"Nederland"} if kind != "country" and self.config.typed_countries else set()
+        untyped_named = named if self.config.all_countries else set()
+        if not (typed_kind or months or untyped_named) or not candidates:
             return candidates
         floor = self.config.typed_window * candidates[0].score
-        sentences = retriever.index.sentences
         typed = [
             c
             for c in candidates
@@ -269,7 +273,7 @@ class ExtractiveComposer:
             # "Hoe lang duurde de videoconferentie in juni 2020?" is not answered by April's "ruim drie uur".
             typed = [c for c in typed if _about(c, months, sentences)]
         if not typed_kind:
-            return typed
+            return [c for c in typed if untyped_named <= countries_in(_near_text(c.index, sentences, after=True))]
         if not typed:
             return typed
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
@@ -278,8 +282,6 @@ class ExtractiveComposer:
         english = detect_language(question) == "en"
         focus = self.config.typed_focus_english if english else self.config.typed_focus
         # ... and names the countries the question names: Ukraine's date is not Georgia's.
-        # The letters are Dutch: "the Dutch defence ministry" is theirs, named or not.
-        named = countries_in(question) - {"Nederland"} if kind != "country" and self.config.typed_countries else set()
         return [
             c
             for c in typed
