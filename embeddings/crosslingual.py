@@ -30,17 +30,6 @@ def vocabulary(texts: Iterable[str]) -> list[str]:
     return sorted({w for text in texts for w in content_words(text)})
 
 
-def nearest_words(
-    query_vectors: np.ndarray,
-    word_vectors: np.ndarray,
-    words: Sequence[str],
-    per_word: int = 2,
-    min_cosine: float = 0.88,
-) -> list[str]:
-    """For each query word's vector, up to per_word vocabulary words at least min_cosine close to it."""
-    return [w for group in nearest_word_groups(query_vectors, word_vectors, words, per_word, min_cosine) for w in group]
-
-
 def nearest_word_groups(
     query_vectors: np.ndarray,
     word_vectors: np.ndarray,
@@ -48,7 +37,7 @@ def nearest_word_groups(
     per_word: int = 2,
     min_cosine: float = 0.88,
 ) -> list[list[str]]:
-    """nearest_words, one list per query word."""
+    """For each query word's vector, up to per_word vocabulary words at least min_cosine close to it."""
     if not len(query_vectors) or not len(words) or per_word <= 0:
         return [[] for _ in range(len(query_vectors))]
     similarity = query_vectors @ word_vectors.T  # (query words, vocabulary)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from embeddings.crosslingual import content_words, nearest_words, vocabulary
+from embeddings.crosslingual import content_words, nearest_word_groups, vocabulary
 
 
 def test_content_words_drop_function_words_numbers_and_short_words():
@@ -22,14 +22,13 @@ def test_nearest_words_respects_count_and_floor():
     words = ["uitdagingen", "landen", "eenheid"]
     word_vectors = np.eye(3, dtype=np.float32)
     query = np.array([[0.95, 0.3, 0.0], [0.0, 0.0, 0.5]], dtype=np.float32)
-    assert nearest_words(query, word_vectors, words, per_word=1, min_cosine=0.9) == ["uitdagingen"]
-    assert nearest_words(query, word_vectors, words, per_word=2, min_cosine=0.25) == [
-        "uitdagingen",
-        "landen",
-        "eenheid",
+    assert nearest_word_groups(query, word_vectors, words, per_word=1, min_cosine=0.9) == [["uitdagingen"], []]
+    assert nearest_word_groups(query, word_vectors, words, per_word=2, min_cosine=0.25) == [
+        ["uitdagingen", "landen"],
+        ["eenheid"],
     ]
-    assert nearest_words(query, word_vectors, words, per_word=0) == []
-    assert nearest_words(np.zeros((0, 3)), word_vectors, words) == []
+    assert nearest_word_groups(query, word_vectors, words, per_word=0) == [[], []]
+    assert nearest_word_groups(np.zeros((0, 3)), word_vectors, words) == []
 
 
 @pytest.mark.slow
