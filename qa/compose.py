@@ -12,12 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 from corpus import Document
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
 from qa.countries import countries_in
+from qa.key_terms import group_overlap, group_weights, idf_weights, key_term_groups, key_terms, lexical_overlap
 from qa.language import detect_language
 from qa.letter_parts import DUTCH_MONTH_NAMES, NO_DATE_LINE, letter_part_sentence, months_named
 from qa.models import Answer, ScoredPassage
@@ -110,59 +109,6 @@ def contextualize(question: str, history: Sequence[tuple[str, str]]) -> str:
     return question
 
 
-def idf_weights(retriever: Retriever, terms: Sequence[str]) -> np.ndarray:
-    bm25 = retriever.index.bm25
-    n = max(bm25.n_docs, 1)
-    df = np.array([bm25.indptr[i + 1] - bm25.indptr[i] if (i := bm25.vocab.get(t)) is not None else 0 for t in terms])
-    return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-
-
-def key_terms(question: str, retriever: Retriever, letters_only: bool = False) -> list[str]:
-    """The question's terms, and for an English question the letters' Dutch words nearest to its words: the
-    Dutch sentence that answers it shares those, not the English ones. letters_only: an English question's
-    words that the letters never use are left out, as no Dutch sentence could hold them."""
-    if detect_language(question) != "en":
-        return sorted(set(tokenize(question)))
-    english = set(tokenize(question))
-    if letters_only:
-        english &= retriever.index.bm25.vocab.keys()
-    return sorted(english | set(tokenize(" ".join(retriever.dutch_neighbours(question)))))
-
-
-def key_term_groups(question: str, retriever: Retriever) -> list[frozenset[str]]:
-    """The question's key terms as groups, any one of which counts as the group found: for an English question,
-    each word with its Dutch neighbours ("claims" is found as "claims" or as "aanspraak"), for a Dutch one each
-    term alone. Only terms the letters use."""
-    vocabulary = retriever.index.bm25.vocab
-    if detect_language(question) != "en":
-        return [frozenset({t}) for t in sorted(set(tokenize(question))) if t in vocabulary]
-    groups = [frozenset({t}) for t in sorted(set(tokenize(question))) if t.isdigit() and t in vocabulary]
-    for word, neighbours in retriever.dutch_neighbour_groups(question):
-        group = frozenset(t for t in tokenize(f"{word} {' '.join(neighbours)}") if t in vocabulary)
-        if group and group not in groups:
-            groups.append(group)
-    return groups
-
-
-def group_overlap(groups: Sequence[frozenset[str]], retriever: Retriever, text: str) -> float:
-    """IDF-weighted share of the groups found in the text (a group weighs as its rarest term)."""
-    if not groups:
-        return 0.0
-    present = set(tokenize(text))
-    weights = np.array([idf_weights(retriever, sorted(g)).max() for g in groups])
-    hit = np.array([bool(g & present) for g in groups], dtype=np.float64)
-    return float((hit * weights).sum() / max(weights.sum(), 1e-9))
-
-
-def lexical_overlap(question_terms: Sequence[str], weights: np.ndarray, text: str) -> float:
-    """IDF-weighted share of the question's key terms that the text contains."""
-    if not question_terms:
-        return 0.0
-    present = set(tokenize(text))
-    hit = np.array([t in present for t in question_terms], dtype=np.float64)
-    return float((hit * weights).sum() / max(weights.sum(), 1e-9))
-
-
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
@@ -240,12 +186,9 @@ class ExtractiveComposer:
         first = chosen[0] if chosen else None
         if first is None or first.lexical < c.restates_overlap:
             return chosen
-        j = first.index + 1
-        if j >= len(sentences) or (sentences[j].doc_id, sentences[j].heading) != (
-            sentences[first.index].doc_id,
-            sentences[first.index].heading,
-        ):
-            return chosen
+        j, here = first.index + 1, sentences[first.index]
+        if j >= len(sentences) or (sentences[j].doc_id, sentences[j].heading) != (here.doc_id, here.heading):
+            return chosen  # the next sentence is in another section
         sequel = next((cand for cand in candidates if cand.index == j), None)
         if sequel is None or sequel in chosen or sequel.score < c.sequel_ratio * first.score:
             return chosen
@@ -253,7 +196,7 @@ class ExtractiveComposer:
 
     def typed_candidates(self, question: str, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
         """The candidates near the top that hold the kind of answer the question asks for, about the month it
-        names."""
+        names, naming the countries it names."""
         kind = expected_type(question)
         typed_kind = kind in self.config.typed_kinds
         months = months_named(question) if typed_kind or self.config.month_scope else set()
@@ -279,13 +222,14 @@ class ExtractiveComposer:
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
         # not answer what Germany spent. Read with its heading and the sentences around it, not the letter's title.
         groups = key_term_groups(question, retriever)
+        weights = group_weights(retriever, groups)
         english = detect_language(question) == "en"
         focus = self.config.typed_focus_english if english else self.config.typed_focus
         # ... and names the countries the question names: Ukraine's date is not Georgia's.
         return [
             c
             for c in typed
-            if group_overlap(groups, retriever, near := _near_text(c.index, sentences, after=True)) > focus
+            if group_overlap(groups, weights, near := _near_text(c.index, sentences, after=True)) > focus
             and named <= countries_in(near)
         ]
 

@@ -297,7 +297,7 @@ def test_doc_filter_restricts_citations(real_assistant):
 
 def test_english_key_terms_carry_their_dutch_neighbours(real_assistant):
     from embeddings.lexical import tokenize
-    from qa.compose import key_terms
+    from qa.key_terms import key_terms
 
     question = "Which two countries pose new challenges to the alliance?"
     terms = key_terms(question, real_assistant.retriever)
@@ -392,7 +392,7 @@ def test_sentence_restating_the_question_is_quoted_with_the_next_one_that_answer
 
 
 def test_key_term_groups_count_an_english_word_found_through_its_dutch_neighbours(real_assistant):
-    from qa.compose import group_overlap, key_term_groups
+    from qa.key_terms import group_overlap, group_weights, key_term_groups
 
     retriever = real_assistant.retriever
     question = "Which two countries pose new challenges to the alliance?"
@@ -400,6 +400,6 @@ def test_key_term_groups_count_an_english_word_found_through_its_dutch_neighbour
     challenges = next(g for g in groups if "uitdaag" in g)  # "challenges" with its Dutch neighbour "uitdagingen"
     assert all(t in retriever.index.bm25.vocab for g in groups for t in g)  # only words the letters use
     dutch = "De nieuwe uitdagingen waarvoor Rusland en China het bondgenootschap plaatsten."
-    assert group_overlap([challenges], retriever, dutch) == 1.0
-    assert 0.0 < group_overlap(groups, retriever, dutch) < 1.0
+    assert group_overlap([challenges], group_weights(retriever, [challenges]), dutch) == 1.0
+    assert 0.0 < group_overlap(groups, group_weights(retriever, groups), dutch) < 1.0
     assert all(len(g) == 1 for g in key_term_groups("Hoeveel draagt Nederland bij?", retriever))  # Dutch: alone
