@@ -121,7 +121,7 @@ CHECKS = {
 
 # "Can the public know which ally has which technologies?" asks yes or no, whatever "which" it embeds.
 YES_NO_QUESTION = re.compile(
-    r"^\W*(can|could|is|are|does|do|did|was|were|will|would|has|have|kan|kunnen|kon|konden|is|zijn|was|waren|heeft"
+    r"^\W*(can|could|is|are|does|do|did|was|were|will|would|has|have|kan|kunnen|kon|konden|zijn|waren|heeft"
     r"|hebben|had|wordt|worden|werd|werden|zal|zullen|zou|zouden|moet|moeten|mag|mogen)\b",
     re.I,
 )

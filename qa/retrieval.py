@@ -64,8 +64,8 @@ class RetrievalConfig:
     # "At the ministerial where X, what Y?": X picks the letter (qa/meeting_clause.py), whose passages gain up to
     # this share of the best fused score for Y (0: the question is searched whole).
     meeting_weight: float = 0.5
-    # A question naming a day or month ("op 2 april 2020") is searched without it: the month bonus picks the
-    # letter, and the date would otherwise draw the letter's opening, which names it too.
+    # A date in the question that holds one of the letters' meeting days ("op 2 april 2020") is searched without:
+    # the month bonus picks the letter, and the date would otherwise draw the letter's opening, which names it too.
     dates_as_filter: bool = True
     dated_month_weight: float = 0.2  # ... and the letters of that month gain this share instead of month_weight
 
