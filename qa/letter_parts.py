@@ -45,8 +45,13 @@ SIGNATURE_QUESTION = re.compile(
 )
 
 
+# "Wanneer wordt het SASP aan de defensieministers voorgelegd?": ministers who receive something are not a meeting.
+RECIPIENTS = re.compile(rf"\b(aan|to) (de |the )?([\w'-]+ )?{_MEETING}\b", re.I)
+
+
 def letter_part_asked(question: str) -> str | None:
     """Which part of the letter answers it: "signature" (who sent it), "opening" (when its meeting was), or None."""
+    question = RECIPIENTS.sub(" ", question)
     if SIGNATURE_QUESTION.search(question):
         return "signature"
     if OPENING_QUESTION.search(question) or (WHEN_QUESTION.search(question) and LETTER_DATE_QUESTION.search(question)):

@@ -342,7 +342,8 @@ class Retriever:
         mask = filter_mask(self.index.passages, doc_ids, since, until)
         candidates = np.flatnonzero(mask)
         order = candidates[np.argsort(-final[candidates], kind="stable")]
-        if self.config.letter_parts and len(order) and (part := letter_part_asked(question)):
+        # "At the meeting where X, when ...?": the clause names the meeting, the rest asks when, of something else.
+        if self.config.letter_parts and len(order) and (part := letter_part_asked(self.focus(question))):
             order, final = self._letter_part_first(part, order, final, candidates)
         order = order[:k]
         results = []
