@@ -104,6 +104,27 @@ MONTH_NUMBERS = {name: n for names in (DUTCH_MONTH_NAMES, ENGLISH_MONTH_NAMES) f
 MONTH_AND_YEAR = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 
 
+# "volgens de geannoteerde agenda", "according to the April 2020 report": the kind of letter that holds the answer.
+_KIND_MODIFIER = rf"({MONTHS}|\d{{1,4}}|defence|defense|foreign|nato|navo|annotated|ministers'?|meeting'?s?|of|the)"
+KIND_NAMED = re.compile(
+    r"\b(volgens|in|uit) (het|de) (\w+ ){0,2}(?P<nl>verslag|geannoteerde agenda|agenda)\b"
+    rf"|\b(according to|in|from) the ({_KIND_MODIFIER}\s+){{0,3}}(?P<en>report|annotated agenda|agenda)s?\b",
+    re.I,
+)
+LETTER_KINDS = {"verslag": "verslag", "report": "verslag", "agenda": "geannoteerde agenda"}
+
+
+def kinds_named(question: str) -> set[str]:
+    """The kinds of letter ("verslag", "geannoteerde agenda") the question says its answer is in."""
+    words = {(m["nl"] or m["en"]).lower().split()[-1] for m in KIND_NAMED.finditer(question)}
+    return {LETTER_KINDS[w] for w in words}
+
+
+def letter_kind(title: str) -> str:
+    """The kind of letter, from its title ("Geannoteerde agenda NAVO-ministers ...")."""
+    return next((kind for kind in ("geannoteerde agenda", "verslag") if title.lower().startswith(kind)), "")
+
+
 def months_named(question: str) -> set[tuple[int, int]]:
     """(year, month) of every "juni 2020" / "October 2020" the question names."""
     return {(int(year), MONTH_NUMBERS[month.lower()]) for month, year in MONTH_AND_YEAR.findall(question)}

@@ -22,6 +22,8 @@ from qa.letter_parts import (
     DUTCH_MONTH_NAMES,
     ENGLISH_MONTH_NAMES,
     OPENING_FORMULA,
+    kinds_named,
+    letter_kind,
     letter_months,
     letter_part,
     letter_part_asked,
@@ -57,6 +59,8 @@ class RetrievalConfig:
     # The passages of a letter whose meeting (or date) is in a month the question names gain this share of the
     # best fused score.
     month_weight: float = 0.15
+    # ... and those of the kind of letter it names ("volgens de geannoteerde agenda", "the June 2021 report").
+    kind_weight: float = 0.3
     # The opening formula names the meeting, as the title every passage carries does: without a discount the
     # opening outranks the passage about what the question asks of that meeting. Its sentence cosine counts this
     # share (1: no discount).
@@ -150,6 +154,10 @@ class Retriever:
     def _passage_months(self) -> list[set[tuple[int, int]]]:
         """Per passage, the months of its letter's meetings and date (qa/letter_parts.py)."""
         return [letter_months(item) for item in self.index.passages]
+
+    @cached_property
+    def _passage_kinds(self) -> np.ndarray:
+        return np.array([letter_kind(item.title) for item in self.index.passages])
 
     @cached_property
     def _opening_formulas(self) -> np.ndarray:
@@ -261,9 +269,9 @@ class Retriever:
         if method not in METHODS:
             raise QuestionError(f"unknown retrieval method {method!r}; use one of {', '.join(METHODS)}")
         out: dict[str, np.ndarray] = {}
-        english = detect_language(question) == "en"
+        english, c = detect_language(question) == "en", self.config
         bonus = self.month_bonus(question) if method == "hybrid" else 0.0
-        c = self.config
+        kinds = kinds_named(question) if method == "hybrid" and c.kind_weight else set()
         if (
             c.dates_as_filter
             and not letter_part_asked(question)  # there the date is what picks the letter's opening or signature
@@ -285,6 +293,8 @@ class Retriever:
                 lists, weights = [*lists, out["crosslingual"] + 2.0], [*weights, xl_weight]
             fuse = rrf_fuse if c.fusion == "rrf" else minmax_fuse
             fused = fuse(lists, weights)
+            if kinds:
+                bonus = bonus + c.kind_weight * np.isin(self._passage_kinds, list(kinds))
             out["hybrid"] = fused + float(fused.max()) * bonus
         return out
 
