@@ -55,7 +55,9 @@ PERSON_QUESTION = re.compile(
     # who commands or succeeds someone: a person, not the body that names them
     r"|wie (voert|voerde|heeft|had|krijgt|kreeg) het (bevel|commando)|wie (volgt|volgde)\b.*\bop\b|opvolger"
     r"|who (will )?(command|commands|commanded|succeed|succeeds|succeeded|replaced|chair|chairs|chaired|presided)\b"
-    r"|successor)",
+    r"|successor"
+    # who spoke for a country at a meeting: its ministers
+    r"|wie\b.*\b(vertegenwoordigd\w*|namen deel|nam deel)|who\b.*\b(represented|attended|took part))",
     re.I,
 )
 # "Op welke datum ...?" asks for a day; "Wanneer ...?" for any time ("voor het zomerreces" will do); "When
