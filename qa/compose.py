@@ -62,6 +62,10 @@ class ComposerConfig:
     # Cosines are not comparable across encoders; an encoder without floors abstains on the other rules only.
     dense_floors: tuple[tuple[str, float, float], ...] = (("multilingual-e5-small", 0.848, 0.802),)
     lexical_vouch: float = 0.5
+    # An English question whose best sentence has a cross-lingual (USE) cosine below this is about something the
+    # letters never touch ("At what temperature does water boil?"): e5 cosines sit too close together to tell.
+    # The lowest answerable English question of the seven sets scores 0.24; 0: off.
+    offtopic_floor_english: float = 0.21
     # A question asking for an amount, a share, a count, a person's name or a time is answered only by a sentence
     # holding one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
     typed_kinds: tuple[str, ...] = ("money", "percentage", "quantity", "country", "person", "year", "day", "date")
@@ -253,6 +257,8 @@ class ExtractiveComposer:
             return True  # asks about a year no letter mentions
         if self.config.time_scope and beyond_the_letters(whole, retriever.letter_times):
             return True  # a month no letter speaks of, or what happened after every letter about it was written
+        if self._off_topic(question, language, retriever):
+            return True
         floors = {name: (nl, en) for name, nl, en in self.config.dense_floors}
         encoder = getattr(retriever.encoder, "name", None)
         if encoder not in floors:
@@ -265,6 +271,12 @@ class ExtractiveComposer:
         vocabulary = retriever.index.bm25.vocab
         unknown = any(t not in vocabulary for t in key_terms(question, retriever, letters_only=True))
         return candidates[0].lexical < self.config.lexical_vouch or unknown
+
+    def _off_topic(self, question: str, language: str, retriever: Retriever) -> bool:
+        floor = self.config.offtopic_floor_english
+        if language != "en" or not floor or not retriever.crosslingual_weight(True):
+            return False
+        return float(retriever.crosslingual_sentence_scores(question).max()) < floor
 
     def compose(self, question, language, passages, retriever, documents) -> Composition:
         whole, question = question, retriever.focus(question)  # sentences answer the question, not its clause
