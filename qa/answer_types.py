@@ -44,7 +44,13 @@ COUNTRY_QUESTION = re.compile(
 )
 ALLIES_QUESTION = re.compile(r"\b(bondgeno\w*|lidsta\w*|allies|ally|member states?)\b", re.I)
 YEAR_QUESTION = re.compile(r"\b((in|sinds|vanaf) )?welk jaar\b|\b((in|since) )?(what|which) year\b", re.I)
-QUANTITY_QUESTION = re.compile(r"\b(hoeveel|hoe veel|how many|welk aantal|what number of)\b", re.I)
+QUANTITY_QUESTION = re.compile(
+    r"\b(hoeveel|hoe veel|how many|welk aantal|what number of"
+    # the size of a body of people; "hoe groot zijn de problemen" asks for no number
+    r"|(how big|how large|hoe groot) (is|was|are|were|zijn|waren|wordt|will) (the|de|het) ([\w-]+ ){0,3}"
+    r"\w*(group|panel|team|delegation|force|mission|staff|groep|delegatie|missie|eenheid|staf|troepenmacht))\b",
+    re.I,
+)
 _ROLE_NL = (
     r"(minister|secretaris|president|voorzitter|ambassadeur|commandant|generaal|woordvoerder|vertegenwoordiger|gezant)"
 )
