@@ -46,7 +46,7 @@ SIGNATURE_QUESTION = re.compile(
 
 
 # "Wanneer wordt het SASP aan de defensieministers voorgelegd?": ministers who receive something are not a meeting.
-RECIPIENTS = re.compile(rf"\b(aan|to) (de |the )?([\w'-]+ )?{_MEETING}\b", re.I)
+RECIPIENTS = re.compile(rf"\b(aan|to) (de |the )?([\w'-]+ ){{0,2}}{_MEETING}\b", re.I)
 
 
 def letter_part_asked(question: str) -> str | None:
@@ -107,8 +107,9 @@ MONTH_AND_YEAR = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 # "volgens de geannoteerde agenda", "according to the April 2020 report": the kind of letter that holds the answer.
 _KIND_MODIFIER = rf"({MONTHS}|\d{{1,4}}|defence|defense|foreign|nato|navo|annotated|ministers'?|meeting'?s?|of|the)"
 KIND_NAMED = re.compile(
-    r"\b(volgens|in|uit) (het|de) (\w+ ){0,2}(?P<nl>verslag|geannoteerde agenda|agenda)\b"
-    rf"|\b(according to|in|from) the ({_KIND_MODIFIER}\s+){{0,3}}(?P<en>report|annotated agenda|agenda)s?\b",
+    r"\b(?P<any>geannoteerde agenda|annotated agenda)\b"
+    r"|\b(volgens|in|uit) (het|de) (\w+ ){0,2}(?P<nl>verslag|agenda)\b"
+    rf"|\b(according to|in|from) the ({_KIND_MODIFIER}\s+){{0,3}}(?P<en>report|agenda)s?\b",
     re.I,
 )
 LETTER_KINDS = {"verslag": "verslag", "report": "verslag", "agenda": "geannoteerde agenda"}
@@ -116,7 +117,7 @@ LETTER_KINDS = {"verslag": "verslag", "report": "verslag", "agenda": "geannoteer
 
 def kinds_named(question: str) -> set[str]:
     """The kinds of letter ("verslag", "geannoteerde agenda") the question says its answer is in."""
-    words = {(m["nl"] or m["en"]).lower().split()[-1] for m in KIND_NAMED.finditer(question)}
+    words = {(m["any"] or m["nl"] or m["en"]).lower().split()[-1] for m in KIND_NAMED.finditer(question)}
     return {LETTER_KINDS[w] for w in words}
 
 

@@ -48,6 +48,13 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Wie voert het bevel over de NAVO-missie in Irak?", "person"),
         ("Who will command the new NATO Space Centre?", "person"),
         ("Wie volgde Jens Stoltenberg op als secretaris-generaal?", "person"),
+        ("Door wie werd Nederland vertegenwoordigd tijdens de videoconferenties?", "person"),
+        ("Who represented the Netherlands at the meeting?", "person"),
+        ("Welke partnerlanden in Zuid-Amerika noemde de SG NAVO?", "country"),
+        ("At the meetings where X came up, what did allies back on sexual violence?", None),  # what, not which
+        ("How big is the panel of experts that advises the Secretary General?", "quantity"),
+        ("Hoe groot is de reflectiegroep?", "quantity"),
+        ("Hoe groot zijn de problemen waarvoor corona de bondgenoten stelt?", None),
     ],
 )
 def test_expected_type(question, kind):
@@ -102,6 +109,9 @@ def test_expected_type(question, kind):
         ("Wat dan ook", None, "", True),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "How many of the 74 projects were completed?", False),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "Hoeveel projecten zijn er?", True),
+        # the Netherlands sends the letters and is named everywhere: it answers no "which country"
+        ("De beide Nederlandse Ministers onderstreepten het belang.", "country", "Welke landen noemde de SG?", False),
+        ("Nederland en Duitsland stelden een bijdrage op.", "country", "Welke landen noemde de SG?", True),
     ],
 )
 def test_has_type(text, kind, question, holds):

@@ -283,6 +283,12 @@ def test_out_of_scope_question_abstains(real_assistant):
     assert answer.answer == "De documenten bevatten hierover geen antwoord."
 
 
+def test_off_topic_english_question_abstains(real_assistant):
+    # e5 gives it a cosine of 0.81 to a sentence on climate; USE sees that nothing in the letters is about it
+    answer = real_assistant.ask("At what temperature in degrees Fahrenheit does water boil at sea level?")
+    assert answer.abstained and answer.answer == "The documents do not answer this."
+
+
 def test_unknown_year_abstains(real_assistant):
     answer = real_assistant.ask("Wat besloten de ministers in 1995 over Irak?")
     assert answer.abstained and answer.citations == ()

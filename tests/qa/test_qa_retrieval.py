@@ -150,6 +150,8 @@ def test_bm25_only_retriever_needs_no_encoder(fake_index):
         ("Wanneer presenteren de militaire autoriteiten hun opties?", None),  # not about a meeting
         ("Wat besloten de ministers over Irak?", None),
         ("Wie onderzoekt het incident?", None),
+        ("Wanneer wordt het uitgewerkte SASP aan de defensieministers voorgelegd?", None),  # ministers receive it
+        ("When will the plan be presented to the NATO defence ministers?", None),
     ],
 )
 def test_letter_part_asked(question, part):
@@ -301,3 +303,44 @@ def test_meeting_dates_are_taken_out_of_the_searched_question():
     # 7 May 2020 was no meeting: there the date is what the passage must say
     assert without_dates("Wat nam de NAVO-Raad op 7 mei 2020 aan?", days) == "Wat nam de NAVO-Raad op 7 mei 2020 aan?"
     assert without_dates("Op 2 april 2020?", days) == "Op 2 april 2020?"  # too little would be left
+
+
+def test_a_letter_part_question_is_read_without_its_meeting_clause(fake_index, hashing_encoder):
+    # "At the meeting where X, when ...?": the clause names the meeting; the rest asks when of something else,
+    # so the letter's opening is not put first.
+    question = "At the meeting where ministers discussed the Revolving Fund, when is a decision on Iraq expected?"
+    routed = Retriever(fake_index, hashing_encoder).search(question, k=3, method="bm25")
+    unrouted = Retriever(fake_index, hashing_encoder, RetrievalConfig(letter_parts=False))
+    plain = unrouted.search(question, k=3, method="bm25")
+    assert [r.passage.passage_id for r in routed] == [r.passage.passage_id for r in plain]
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Wat zijn volgens de geannoteerde agenda de drie kerntaken van de NAVO?", {"geannoteerde agenda"}),
+        ("Hoe willen de bondgenoten volgens het verslag van juni 2021 de cyberveiligheid versterken?", {"verslag"}),
+        ("According to the April 2020 report, how should arms control be kept alive?", {"verslag"}),
+        ("Why is it useful, according to the April 2020 defence agenda?", {"geannoteerde agenda"}),
+        ("Which report's recommendations did ministers endorse?", set()),
+        ("What does the Defence Capability Review Report say?", set()),  # a report's name, not a letter's kind
+        ("How did the SG put the reports about US troops into perspective?", set()),
+    ],
+)
+def test_kinds_named(question, kinds):
+    from qa.letter_parts import kinds_named
+
+    assert kinds_named(question) == kinds
+
+
+def test_the_kind_of_letter_named_favours_those_letters(fake_index, hashing_encoder):
+    from qa.letter_parts import letter_kind
+
+    question = "Wat zegt de geannoteerde agenda over Irak?"
+    plain = Retriever(fake_index, hashing_encoder, RetrievalConfig(kind_weight=0.0)).scores(question, "hybrid")
+    boosted = Retriever(fake_index, hashing_encoder).scores(question, "hybrid")
+    agenda = np.array([letter_kind(p.title) == "geannoteerde agenda" for p in fake_index.passages])
+    assert agenda.any() and not agenda.all()
+    bonus = boosted["hybrid"] - plain["hybrid"]
+    np.testing.assert_allclose(bonus[~agenda], 0.0)
+    np.testing.assert_allclose(bonus[agenda], 0.3 * plain["hybrid"].max(), rtol=1e-6)
