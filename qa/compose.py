@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from corpus import Document
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
-from qa.countries import countries_in
+from qa.countries import countries_in, country_terms
 from qa.key_terms import group_overlap, group_weights, idf_weights, key_term_groups, key_terms, lexical_overlap
 from qa.language import detect_language
 from qa.letter_parts import DUTCH_MONTH_NAMES, NO_DATE_LINE, letter_part_sentence, months_named
@@ -226,6 +226,8 @@ class ExtractiveComposer:
         # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
         # not answer what Germany spent. Read with its heading and the sentences around it, not the letter's title.
         groups = key_term_groups(question, retriever)
+        if kind == "country":  # "... de kant van Parijs (Frankrijk)?": any list of allies names France
+            groups = [g for g in groups if not g <= country_terms()] or groups
         weights = group_weights(retriever, groups)
         english = detect_language(question) == "en"
         focus = self.config.typed_focus_english if english else self.config.typed_focus

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from embeddings.lexical import tokenize
+
 # Dutch name: other forms (Dutch adjectives, English name and adjective), comma-separated. "+" marks NATO's 30
 # members of 2020-2021, the allies the letters speak of.
 _TABLE = """
@@ -85,3 +87,28 @@ def countries_in(text: str, allies_only: bool = False) -> set[str]:
     by_form, allies, pattern = _forms()
     found = {by_form[(m.group(1) or m.group(2)).lower()] for m in pattern.finditer(text)}
     return found & allies if allies_only else found
+
+
+# Capitals that stand for their country's government ("Waarvoor kreeg Ankara waardering?"): the letters name the
+# country. Only in questions: in the letters a capital is a place ("Den Haag, 9 april 2020", "in Bagdad").
+CAPITALS = {
+    "ankara": "Turkije", "moskou": "Rusland", "moscow": "Rusland", "athene": "Griekenland", "athens": "Griekenland",
+    "kyiv": "Oekraïne", "kiev": "Oekraïne", "kiew": "Oekraïne", "washington": "Verenigde Staten",
+    "den haag": "Nederland", "the hague": "Nederland", "berlijn": "Duitsland", "berlin": "Duitsland",
+    "parijs": "Frankrijk", "paris": "Frankrijk", "londen": "Verenigd Koninkrijk", "london": "Verenigd Koninkrijk",
+    "warschau": "Polen", "warsaw": "Polen", "ottawa": "Canada", "tbilisi": "Georgië", "minsk": "Belarus",
+    "peking": "China", "beijing": "China", "teheran": "Iran", "tehran": "Iran", "skopje": "Noord-Macedonië",
+}  # fmt: skip
+_CAPITAL = re.compile(r"(?<!\w)(" + "|".join(re.escape(c) for c in CAPITALS) + r")(?!\w)", re.I)
+
+
+def name_capitals(question: str) -> str:
+    """The question with the country after each capital that stands for it: "Ankara (Turkije)"."""
+    return _CAPITAL.sub(lambda m: f"{m.group(1)} ({CAPITALS[m.group(1).lower()]})", question)
+
+
+@cache
+def country_terms() -> frozenset[str]:
+    """The search terms (stems) of every country's names and adjectives."""
+    by_form, _, _ = _forms()
+    return frozenset(t for form in by_form for t in tokenize(form))

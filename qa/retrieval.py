@@ -16,6 +16,7 @@ from embeddings.encoders import Encoder
 from embeddings.lexical import bm25_scores
 from embeddings.store import Index, IndexedPassage
 from qa.answer_types import DAY_AND_MONTH
+from qa.countries import name_capitals
 from qa.errors import QuestionError
 from qa.language import detect_language
 from qa.letter_parts import (
@@ -269,6 +270,7 @@ class Retriever:
         if method not in METHODS:
             raise QuestionError(f"unknown retrieval method {method!r}; use one of {', '.join(METHODS)}")
         out: dict[str, np.ndarray] = {}
+        question = name_capitals(question)
         english, c = detect_language(question) == "en", self.config
         bonus = self.month_bonus(question) if method == "hybrid" else 0.0
         kinds = kinds_named(question) if method == "hybrid" and c.kind_weight else set()
@@ -310,7 +312,7 @@ class Retriever:
     def focus(self, question: str) -> str:
         """What the question asks about, without a clause that only names its meeting (qa/meeting_clause.py)."""
         clause = split_meeting_clause(question) if self.config.meeting_weight else None
-        return clause.main if clause else question
+        return name_capitals(clause.main if clause else question)
 
     def _scored(self, question: str, method: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
         clause = split_meeting_clause(question) if self.config.meeting_weight else None

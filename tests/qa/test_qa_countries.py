@@ -29,3 +29,29 @@ def test_allies_only_leaves_out_partners():
     text = "aanvullende steun voor partnerlanden Georgië en Oekraïne en voor Irak, met Frankrijk"
     assert countries_in(text, allies_only=True) == {"Frankrijk"}
     assert countries_in(text) == {"Georgië", "Oekraïne", "Irak", "Frankrijk"}
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Waarvoor kreeg Ankara waardering van de bondgenoten?", "Waarvoor kreeg Ankara (Turkije) waardering"),
+        ("What sum did The Hague pledge?", "What sum did The Hague (Nederland) pledge?"),
+        ("de strijdkrachten van Athene en Ankara", "Athene (Griekenland) en Ankara (Turkije)"),
+        ("Is Kyiv op weg naar het lidmaatschap?", "Kyiv (Oekraïne)"),
+        ("Wat gebeurde er in Bagdad?", "Wat gebeurde er in Bagdad?"),  # a place, not a government
+        ("Wat zei de Washingtonse delegatie?", "Wat zei de Washingtonse delegatie?"),  # whole words only
+    ],
+)
+def test_name_capitals(question, named):
+    from qa.countries import name_capitals
+
+    assert named in name_capitals(question)
+    assert countries_in(name_capitals(question)) >= countries_in(question)
+
+
+def test_country_terms_are_search_stems():
+    from embeddings.lexical import tokenize
+    from qa.countries import country_terms
+
+    assert set(tokenize("Frankrijk Turkse Verenigde Staten")) <= country_terms()
+    assert not set(tokenize("bondgenoten scheepsincident")) & country_terms()

@@ -390,6 +390,16 @@ def test_country_and_commander_questions_need_a_country_or_a_person(real_assista
     assert not allies.abstained and "Griekenland en Turkije" in allies.answer
 
 
+def test_a_capital_standing_for_its_country_is_searched_and_checked_as_the_country(real_assistant):
+    # the letters say "Turkije", never "Ankara"; "de kant van Parijs" does not make a list of allies an answer
+    answer = real_assistant.ask("Waarvoor kreeg Ankara waardering van de bondgenoten?")
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and "Turkije" in answer.citations[0].quote
+    assert real_assistant.ask(
+        "Welke bondgenoten kozen in het conflict over het Frans-Turkse scheepsincident de kant van Parijs?"
+    ).abstained
+
+
 def test_sentence_restating_the_question_is_quoted_with_the_next_one_that_answers_it(real_assistant):
     answer = real_assistant.ask("Wie onderzoekt het incident tussen een Frans en Turks schip?")
     check_answer(answer, real_assistant)
