@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from qa.retrieval import Retriever
 
 
+# English names whose Dutch form the letters use: "NATO" is "NAVO" there.
+TRANSLATED_TERMS = {"nato": "navo", "nato's": "navo", "un": "vn", "us": "vs"}
+
+
 def idf_weights(retriever: Retriever, terms: Sequence[str]) -> np.ndarray:
     bm25 = retriever.index.bm25
     n = max(bm25.n_docs, 1)
@@ -46,15 +50,17 @@ def key_term_groups(question: str, retriever: Retriever) -> list[frozenset[str]]
         return [frozenset({t}) for t in sorted(set(tokenize(question))) if t in vocabulary]
     groups = [frozenset({t}) for t in sorted(set(tokenize(question))) if t.isdigit() and t in vocabulary]
     for word, neighbours in retriever.dutch_neighbour_groups(question):
-        group = frozenset(t for t in tokenize(f"{word} {' '.join(neighbours)}") if t in vocabulary)
+        translated = TRANSLATED_TERMS.get(word.lower(), "")
+        group = frozenset(t for t in tokenize(f"{word} {translated} {' '.join(neighbours)}") if t in vocabulary)
         if group and group not in groups:
             groups.append(group)
     return groups
 
 
 def group_weights(retriever: Retriever, groups: Sequence[frozenset[str]]) -> np.ndarray:
-    """Each group's IDF weight: its rarest term's."""
-    return np.array([idf_weights(retriever, sorted(g)).max() for g in groups], dtype=np.float64)
+    """Each group's IDF weight: its most common term's, as any one of them finds it ("nato" is rare in the Dutch
+    letters, "navo" is everywhere)."""
+    return np.array([idf_weights(retriever, sorted(g)).min() for g in groups], dtype=np.float64)
 
 
 def group_overlap(groups: Sequence[frozenset[str]], weights: np.ndarray, text: str) -> float:
