@@ -95,6 +95,8 @@ def letter_part_sentence(
     if LETTER_DATE_QUESTION.search(question):
         return next((c for c in own if DATE_LINE.search(sentences[c.index].text)), NO_DATE_LINE)
     dated = [c for c in own if DAY_AND_MONTH.search(sentences[c.index].text)]
+    # a sentence of the letter before its title in capitals ("VERSLAG VAN DE NAVO BIJEENKOMSTEN ... OP 1 JUNI")
+    dated.sort(key=lambda c: sentences[c.index].text.isupper())
     return next((c for c in dated if not DATE_LINE.search(sentences[c.index].text)), dated[0] if dated else None)
 
 
