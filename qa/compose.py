@@ -73,6 +73,7 @@ class ComposerConfig:
     typed_kinds: tuple[str, ...] = ("money", "percentage", "quantity", "country", "person", "year", "day", "date")
     typed_window: float = 0.9
     typed_focus: float = 0.15  # ... and shares key terms with the question (IDF-weighted share above this)
+    best_needs_no_focus: bool = True  # ... unless it is the best sentence of all
     # An English question's word counts as found through any of its Dutch neighbours (key_term_groups), but
     # those miss more often: "dispute ... claims" finds "conflict", "discussie", not "betwisten", "aanspraken".
     typed_focus_english: float = 0.10
@@ -233,12 +234,17 @@ class ExtractiveComposer:
         weights = group_weights(retriever, groups)
         english = detect_language(question) == "en"
         focus = self.config.typed_focus_english if english else self.config.typed_focus
-        # ... and names the countries the question names: Ukraine's date is not Georgia's.
+        # The best sentence of all holding the kind asked for needs no more ("Voor hoeveel mensen ...?": "de bijna
+        # 1 miljard inwoners" shares few words with it). It names the countries the question names, as every
+        # typed answer must: Ukraine's date is not Georgia's.
         return [
             c
             for c in typed
-            if group_overlap(groups, weights, near := _near_text(c.index, sentences, after=True)) > focus
-            and named <= countries_in(near)
+            if (
+                (c is candidates[0] and self.config.best_needs_no_focus)
+                or group_overlap(groups, weights, _near_text(c.index, sentences, after=True)) > focus
+            )
+            and named <= countries_in(_near_text(c.index, sentences, after=True))
         ]
 
     def should_abstain(
