@@ -400,6 +400,12 @@ def test_a_capital_standing_for_its_country_is_searched_and_checked_as_the_count
     ).abstained
 
 
+def test_the_best_sentence_holding_the_kind_asked_for_answers_without_shared_words(real_assistant):
+    answer = real_assistant.ask("Voor hoeveel mensen blijft de NAVO de veiligheid garanderen, ondanks de coronacrisis?")
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and "bijna 1 miljard inwoners" in answer.answer
+
+
 def test_sentence_restating_the_question_is_quoted_with_the_next_one_that_answers_it(real_assistant):
     answer = real_assistant.ask("Wie onderzoekt het incident tussen een Frans en Turks schip?")
     check_answer(answer, real_assistant)
