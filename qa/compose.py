@@ -18,7 +18,14 @@ from qa.answer_types import expected_type, has_type, is_injection
 from qa.countries import countries_in, country_terms
 from qa.key_terms import group_overlap, group_weights, idf_weights, key_term_groups, key_terms, lexical_overlap
 from qa.language import detect_language
-from qa.letter_parts import DUTCH_MONTH_NAMES, NO_DATE_LINE, letter_part_sentence, months_named
+from qa.letter_parts import (
+    DUTCH_MONTH_NAMES,
+    LETTER_DATE_QUESTION,
+    NO_DATE_LINE,
+    letter_part_asked,
+    letter_part_sentence,
+    months_named,
+)
 from qa.models import Answer, ScoredPassage
 from qa.quoting import Composition, render, with_context
 from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
@@ -85,6 +92,7 @@ class ComposerConfig:
     # A question naming a month ("in mei 2021") is answered only from sentences about that month, among those
     # scoring at least typed_window of the best.
     month_scope: bool = True
+    skip_opening_formula: bool = True  # ... and never from the letter's opening formula, unless asked when it met
 
 
 class Composer(Protocol):
@@ -291,6 +299,13 @@ class ExtractiveComposer:
     def compose(self, question, language, passages, retriever, documents) -> Composition:
         whole, question = question, retriever.focus(question)  # sentences answer the question, not its clause
         candidates = self.score_sentences(question, passages, retriever) if passages else []
+        if self.config.skip_opening_formula and not (
+            letter_part_asked(question) or LETTER_DATE_QUESTION.search(question)
+        ):
+            # "Hierbij ontvangt u het verslag van de bijeenkomst van ... op 22 en 23 oktober 2020" names the meeting
+            # the question names, and answers nothing but when it was.
+            formulas = retriever.opening_formulas
+            candidates = [c for c in candidates if not formulas[c.index]]
         typed = self.typed_candidates(question, candidates, retriever)
         lead = letter_part_sentence(question, passages[0], retriever, candidates) if candidates else None
         if isinstance(lead, Candidate) and lead not in typed:

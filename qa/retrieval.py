@@ -161,7 +161,7 @@ class Retriever:
         return np.array([letter_kind(item.title) for item in self.index.passages])
 
     @cached_property
-    def _opening_formulas(self) -> np.ndarray:
+    def opening_formulas(self) -> np.ndarray:
         """Which sentences are a letter's opening formula (OPENING_FORMULA)."""
         return np.array([bool(OPENING_FORMULA.search(s.text)) for s in self.index.sentences], dtype=bool)
 
@@ -230,8 +230,8 @@ class Retriever:
     def _with_best_sentence(self, passage_scores: np.ndarray, sentence_scores: np.ndarray) -> np.ndarray:
         if not self.config.sentence_weight or not len(sentence_scores):
             return passage_scores
-        if self.config.formula_weight != 1.0 and len(sentence_scores) == len(self._opening_formulas):
-            discount = self._opening_formulas & (sentence_scores > 0)
+        if self.config.formula_weight != 1.0 and len(sentence_scores) == len(self.opening_formulas):
+            discount = self.opening_formulas & (sentence_scores > 0)
             sentence_scores = np.where(discount, sentence_scores * self.config.formula_weight, sentence_scores)
         members = (self.index.passage_sentences(i) for i in range(len(passage_scores)))
         best = np.array([sentence_scores[m].max() if m else 0.0 for m in members], dtype=np.float32)
