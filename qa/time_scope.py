@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from embeddings.store import Index
-from qa.answer_types import MONTHS
+from qa.answer_types import DATE_QUESTION, MONTHS
 from qa.letter_parts import MONTH_NUMBERS
 
 _DAYS = r"(\d{1,2})(?:\s*(?:en|-|–|tot|and|to)\s*(\d{1,2}))?"
@@ -40,6 +40,11 @@ FUTURE = re.compile(
 
 Span = tuple[date, date]
 
+# A summit the letters announce by its day ("Tijdens de Top van 14 juni zal ..."); a question about it may name no
+# day ("What was agreed at the NATO summit?").
+SUMMIT = re.compile(r"\b((?i:summit|navo-top|nato-top)|Top)\b")
+SUMMIT_DAY = re.compile(rf"\b(?:NAVO-)?[Tt]op van ({_DAYS}\s+({MONTHS})(?:\s+{_YEAR})?)\b", re.I)
+
 
 @dataclass(frozen=True)
 class LetterTime:
@@ -49,6 +54,7 @@ class LetterTime:
     doc_id: str
     written: date | None
     spans: tuple[Span, ...]
+    summits: tuple[Span, ...] = ()  # the days of the summits it names ("de Top van 14 juni")
 
 
 def _month_span(year: int, month: int) -> Span:
@@ -126,7 +132,9 @@ def letter_times(index: Index) -> list[LetterTime]:
         written = item.letter_date or max(item.meeting_dates, default=None)
         own = [(d, d) for d in (*item.meeting_dates, *((item.letter_date,) if item.letter_date else ()))]
         named = [span for text in texts.get(doc_id, ()) for span in spans_named(text, written)]
-        out.append(LetterTime(doc_id, written, tuple(own + named)))
+        summits = [span for text in texts.get(doc_id, ()) for m in SUMMIT_DAY.finditer(text) for span in
+                   spans_named(m.group(1), written)]  # fmt: skip
+        out.append(LetterTime(doc_id, written, tuple(own + named), tuple(summits)))
     return out
 
 
@@ -137,8 +145,14 @@ def _overlap(a: Span, b: Span) -> bool:
 def beyond_the_letters(question: str, letters: Sequence[LetterTime]) -> bool:
     """Whether the question names a time no letter speaks of, or asks what happened at a time every letter
     speaking of it was written before."""
-    happened = bool(PAST.search(question)) and not FUTURE.search(question)
-    for span in spans_named(question):
+    # when it took place is known before it did: "Op welke datum vond de NAVO-Top plaats?"
+    happened = bool(PAST.search(question)) and not FUTURE.search(question) and not DATE_QUESTION.search(question)
+    spans = spans_named(question)
+    if SUMMIT.search(question):  # "the NATO summit (in June 2021)": the day the letters give it
+        summits = {s for t in letters for s in t.summits}
+        within = [s for s in summits if not spans or any(_overlap(s, span) for span in spans)]
+        spans = within or spans
+    for span in spans:
         speaking = [t for t in letters if any(_overlap(span, s) for s in t.spans)]
         if not speaking:
             return True

@@ -79,3 +79,33 @@ def test_a_letter_of_unknown_date_is_never_taken_as_written_before():
 )
 def test_speaks_of_month(text, letter_date, meetings, speaks):
     assert speaks_of_month(text, letter_date, meetings, {(2020, 6)}) is speaks
+
+
+SUMMIT_LETTER = LetterTime(
+    "004",
+    date(2021, 6, 1),
+    ((date(2021, 6, 1), date(2021, 6, 1)), (date(2021, 6, 14), date(2021, 6, 14))),
+    summits=((date(2021, 6, 14), date(2021, 6, 14)),),
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "beyond"),
+    [
+        # the summit is after the letter that announces it, however the question names it
+        ("What was agreed at the NATO summit in June 2021?", True),
+        ("Welke besluiten namen de regeringsleiders op de NAVO-top?", True),
+        ("Wat zal de SG NAVO tijdens de Top presenteren?", False),  # what was planned for it
+        ("Op welke datum vond de NAVO-Top plaats?", False),  # when it was is known before
+        ("Wat besloten de ministers op 1 juni 2021?", False),  # no summit: the letter's own meeting
+    ],
+)
+def test_a_summit_the_letters_announce_is_dated_by_them(question, beyond):
+    assert beyond_the_letters(question, [SUMMIT_LETTER]) is beyond
+
+
+@pytest.mark.slow
+def test_letter_times_find_the_summits_the_letters_date(real_assistant):
+    times = {t.doc_id: t for t in real_assistant.retriever.letter_times}
+    assert set(times["004_5bee7b7e70133a4b"].summits) == {(date(2021, 6, 14), date(2021, 6, 14))}
+    assert not any(t.summits for doc_id, t in times.items() if doc_id != "004_5bee7b7e70133a4b")
