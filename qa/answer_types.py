@@ -171,9 +171,10 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
         return bool(countries_in(text, allies_only) - countries_in(question) - {"Nederland"})
     for number in set(re.findall(r"\d+", question)):  # "how many of the 74 projects": 74 is no answer
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
-    if kind == "person":  # "Wie volgde Jens Stoltenberg op?" is not answered by Stoltenberg
+    if kind == "person":  # "Wie volgde Jens Stoltenberg op?" is not answered by Stoltenberg, nor "A.Th.B. Bijleveld-
+        # Schouten" by Bijleveld
         for name in set(re.findall(r"\b[A-Z][a-zë]{2,}\b", question[1:])):
-            text = re.sub(rf"\b{name}\b", " ", text)
+            text = re.sub(rf"(?:\b[A-Z]\.(?:\s?[A-Z][a-z]?\.)*\s?)?\b{name}\b(?:-[A-Z][a-zë]+)?", " ", text)
     if kind == "quantity":
         text = PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text))
         if not DURATION_QUESTION.search(question):

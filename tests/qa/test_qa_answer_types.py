@@ -109,6 +109,9 @@ def test_expected_type(question, kind):
         ("Wat dan ook", None, "", True),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "How many of the 74 projects were completed?", False),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "Hoeveel projecten zijn er?", True),
+        # the person the question names, initials and double name included, is not its answer
+        ("De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten", "person", "Wie volgde Bijleveld op?", False),
+        ("De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten", "person", "Wie was de minister van Defensie?", True),
         # the Netherlands sends the letters and is named everywhere: it answers no "which country"
         ("De beide Nederlandse Ministers onderstreepten het belang.", "country", "Welke landen noemde de SG?", False),
         ("Nederland en Duitsland stelden een bijdrage op.", "country", "Welke landen noemde de SG?", True),
