@@ -26,6 +26,7 @@ MONEY_QUESTION = re.compile(
     r"|hoe groot (is|was|zijn) (het|de) (\w+ ){0,3}(budget|begroting|fonds|bijdrage)"
     r"|how much (money|funding|does|did|will|is|was)|what amount|in euros?|how large is the budget|size of\b.*\bbudget"
     r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage|uitgegeven|uitgaven|besteed)"
+    r"|hoeveel (draagt|dragen|droeg|droegen|stort|stortte|doneert|doneerde)\b"
     r"|hoeveel (gaf|geeft|gaven|geven)\b.*\buit|how much\b.*\b(spend|spent|spending|cost|contribute\w*))\b",
     re.I,
 )
@@ -90,6 +91,11 @@ CALENDAR_DAYS = re.compile(rf"\b\d{{1,2}}(\s*(en|-|–|tot|of)\s*\d{{1,2}})?\s+(
 PAPER_NUMBER = re.compile(
     r"(?:\b[A-Z]{2,}\)?|[Rr]esoluti\w+|[Aa]rti\w+)\s+\d+|\b\d{2} \d{3}(, nr\.? \d+)?|\bnr\.? \d+|\b(19|20)\d\d/\d\d\b"
 )  # Kamerstuk 28 676, nr. 338
+AMOUNT = re.compile(
+    r"(€|\$)\s?\d[\d.,]*(\s(miljoen|miljard|million|billion))?"
+    r"|\d[\d.,]*(\s(miljoen|miljard|million|billion))?\s?(euro|dollar|EUR|%|procent|per ?cent)\b",
+    re.I,
+)
 DURATION = re.compile(rf"(?<![\w/.,-])(\d+|{NUMBER_WORDS})\s+{TIME_UNITS}", re.I)
 DURATION_QUESTION = re.compile(
     r"\b(hoe lang|hoeveel (jaar|jaren|maanden|weken|dagen|uur)|how long|how many (years|months|weeks|days|hours))\b",
@@ -175,8 +181,8 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
         # Schouten" by Bijleveld
         for name in set(re.findall(r"\b[A-Z][a-zë]{2,}\b", question[1:])):
             text = re.sub(rf"(?:\b[A-Z]\.(?:\s?[A-Z][a-z]?\.)*\s?)?\b{name}\b(?:-[A-Z][a-zë]+)?", " ", text)
-    if kind == "quantity":
-        text = PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text))
+    if kind == "quantity":  # a count: not a sum of money or a share ("1 miljoen euro" counts no personnel)
+        text = AMOUNT.sub(" ", PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text)))
         if not DURATION_QUESTION.search(question):
             text = DURATION.sub(" ", text)  # "20 jaar inzet" counts no troops
     return bool(CHECKS[kind].search(text))

@@ -10,7 +10,7 @@ from qa.answer_types import expected_type, has_type, is_injection
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("Hoeveel draagt Nederland bij aan het Revolving Fund?", "quantity"),
+        ("Hoeveel draagt Nederland bij aan het Revolving Fund?", "money"),  # a contribution is a sum
         ("Hoeveel geld zit er in het fonds?", "money"),
         ("Welk percentage van het bbp gaf Nederland uit aan defensie?", "percentage"),
         ("By what percentage will emissions be cut?", "percentage"),
@@ -109,6 +109,9 @@ def test_expected_type(question, kind):
         ("Wat dan ook", None, "", True),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "How many of the 74 projects were completed?", False),
         ("zijn 74 EU-NAVO samenwerkingsprojecten", "quantity", "Hoeveel projecten zijn er?", True),
+        ("Nederland draagt hier 1 miljoen euro aan bij.", "quantity", "How many personnel were infected?", False),
+        ("2 procent van het bbp", "quantity", "Hoeveel landen halen de norm?", False),  # a share counts nothing
+        ("met 20 miljoen euro en 300 militairen", "quantity", "Hoeveel militairen?", True),
         # the person the question names, initials and double name included, is not its answer
         ("De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten", "person", "Wie volgde Bijleveld op?", False),
         ("De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten", "person", "Wie was de minister van Defensie?", True),
