@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from corpus import Document
+from corpus.parsing import SIGNATURE
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
 from qa.countries import countries_in, country_terms
@@ -92,7 +93,8 @@ class ComposerConfig:
     # A question naming a month ("in mei 2021") is answered only from sentences about that month, among those
     # scoring at least typed_window of the best.
     month_scope: bool = True
-    skip_opening_formula: bool = True  # ... and never from the letter's opening formula, unless asked when it met
+    # ... and never from the letter's opening formula or signature, unless asked when it met or who sent it
+    skip_letter_frame: bool = True
 
 
 class Composer(Protocol):
@@ -290,6 +292,24 @@ class ExtractiveComposer:
         unknown = any(t not in vocabulary for t in key_terms(question, retriever, letters_only=True))
         return candidates[0].lexical < self.config.lexical_vouch or unknown
 
+    def without_letter_frame(self, question: str, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
+        """The candidates less the letter's opening formula ("Hierbij ontvangt u het verslag van de bijeenkomst van
+        ... op 22 en 23 oktober 2020"), which names the meeting the question names and says nothing but when it
+        was, and its signature ("De Minister van Buitenlandse Zaken, S.A. Blok"), which says only who sent it;
+        unless that is what the question asks."""
+        if not self.config.skip_letter_frame:
+            return candidates
+        part = letter_part_asked(question)
+        skip_formula = not (part == "opening" or LETTER_DATE_QUESTION.search(question))
+        skip_signature = part != "signature" and not WHO_QUESTION.search(question)
+        formulas, sentences = retriever.opening_formulas, retriever.index.sentences
+        return [
+            c
+            for c in candidates
+            if not (skip_formula and formulas[c.index])
+            and not (skip_signature and sentences[c.index].heading == SIGNATURE)
+        ]
+
     def _off_topic(self, question: str, language: str, retriever: Retriever) -> bool:
         floor = self.config.offtopic_floor_english
         if language != "en" or not floor or not retriever.crosslingual_weight(True):
@@ -299,13 +319,7 @@ class ExtractiveComposer:
     def compose(self, question, language, passages, retriever, documents) -> Composition:
         whole, question = question, retriever.focus(question)  # sentences answer the question, not its clause
         candidates = self.score_sentences(question, passages, retriever) if passages else []
-        if self.config.skip_opening_formula and not (
-            letter_part_asked(question) or LETTER_DATE_QUESTION.search(question)
-        ):
-            # "Hierbij ontvangt u het verslag van de bijeenkomst van ... op 22 en 23 oktober 2020" names the meeting
-            # the question names, and answers nothing but when it was.
-            formulas = retriever.opening_formulas
-            candidates = [c for c in candidates if not formulas[c.index]]
+        candidates = self.without_letter_frame(question, candidates, retriever)
         typed = self.typed_candidates(question, candidates, retriever)
         lead = letter_part_sentence(question, passages[0], retriever, candidates) if candidates else None
         if isinstance(lead, Candidate) and lead not in typed:

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from corpus.parsing import SIGNATURE
 from qa.cli import main
 from qa.language import detect_language
 
@@ -406,13 +407,16 @@ def test_the_best_sentence_holding_the_kind_asked_for_answers_without_shared_wor
     assert not answer.abstained and "bijna 1 miljard inwoners" in answer.answer
 
 
-def test_the_opening_formula_is_quoted_only_for_when_the_meeting_was(real_assistant):
+def test_the_opening_formula_and_signature_are_quoted_only_for_when_the_meeting_was_or_who_sent_it(real_assistant):
     answer = real_assistant.ask("Which topics dominated the NATO defence ministers' video conference of October 2020?")
     check_answer(answer, real_assistant)
     assert not answer.abstained and "lastenverdeling" in answer.answer
     assert not any("Hierbij ontvangt u" in c.quote for c in answer.citations)
     when = real_assistant.ask("Wat is de datum van de brief over de defensieministeriële van oktober 2020?")
     assert not when.abstained and "6 november 2020" in when.answer  # its date line opens the formula
+    # nor the signature, but for who sent it
+    china = real_assistant.ask("What did Minister Blok say about China?")
+    assert not any(c.heading == SIGNATURE for c in china.citations)
 
 
 def test_sentence_restating_the_question_is_quoted_with_the_next_one_that_answers_it(real_assistant):
