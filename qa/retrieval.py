@@ -13,6 +13,7 @@ import numpy as np
 
 from embeddings.crosslingual import content_words, nearest_word_groups
 from embeddings.encoders import Encoder
+from embeddings.glossary import translations
 from embeddings.lexical import bm25_scores
 from embeddings.store import Index, IndexedPassage
 from qa.answer_types import DAY_AND_MONTH
@@ -52,6 +53,7 @@ class RetrievalConfig:
     english_bm25_weight: float = 0.5  # an English question's words, with their Dutch neighbours
     english_expansion: int = 2  # Dutch neighbours per English question word (0: none; embeddings/crosslingual.py)
     expansion_min_cosine: float = 0.88
+    glossary: bool = True  # ... and the Dutch terms embeddings/glossary.py gives for them
     sentence_weight: float = 0.75  # dense = passage cosine + weight * its best sentence's cosine
     # The cross-lingual encoder's passage + best-sentence cosine (Index.crosslingual_vectors), fused beside e5.
     crosslingual_weight: float = 0.5
@@ -222,6 +224,8 @@ class Retriever:
         groups = nearest_word_groups(
             vectors, self.index.word_vectors, self.index.words, c.english_expansion, c.expansion_min_cosine
         )
+        if c.glossary:  # the domain's own terms first: the encoder's neighbours miss "summit" -> "top"
+            groups = [list(dict.fromkeys((*translations(w), *g))) for w, g in zip(words, groups, strict=True)]
         return months + list(zip(words, groups, strict=True))
 
     def sentence_scores(self, question: str) -> np.ndarray:
