@@ -98,6 +98,18 @@ CONFIGS: dict[str, EvalConfig] = {
             description="questions about the letter itself not routed to its opening or signature",
         ),
         EvalConfig(
+            "hybrid-no-letter-kind", retrieval=RetrievalConfig(kind_weight=0.0),
+            description="'volgens de geannoteerde agenda' / 'the June 2021 report' does not favour that kind of letter",
+        ),
+        EvalConfig(
+            "hybrid-no-glossary", retrieval=RetrievalConfig(glossary=False),
+            description="English words get only the encoder's Dutch neighbours, not the domain glossary's terms",
+        ),
+        EvalConfig(
+            "hybrid-quotes-letter-frame", composer={"skip_letter_frame": False},
+            description="the composer may quote a letter's opening formula or signature for any question",
+        ),
+        EvalConfig(
             "hybrid-no-typecheck", composer={"typed_kinds": ()},
             description="the composer does not check that an amount, count or name is there",
         ),
