@@ -247,15 +247,13 @@ class ExtractiveComposer:
         # The best sentence of all holding the kind asked for needs no more ("Voor hoeveel mensen ...?": "de bijna
         # 1 miljard inwoners" shares few words with it). It names the countries the question names, as every
         # typed answer must: Ukraine's date is not Georgia's.
-        return [
-            c
-            for c in typed
-            if (
-                (c is candidates[0] and self.config.best_needs_no_focus)
-                or group_overlap(groups, weights, _near_text(c.index, sentences, after=True)) > focus
-            )
-            and named <= countries_in(_near_text(c.index, sentences, after=True))
-        ]
+        kept = []
+        for c in typed:
+            near = _near_text(c.index, sentences, after=True)
+            best = c is candidates[0] and self.config.best_needs_no_focus
+            if (best or group_overlap(groups, weights, near) > focus) and named <= countries_in(near):
+                kept.append(c)
+        return kept
 
     def should_abstain(
         self,
