@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 # English names whose Dutch form the letters use: "NATO" is "NAVO" there.
-TRANSLATED_TERMS = {"nato": "navo", "nato's": "navo", "un": "vn", "us": "vs"}
+TRANSLATED_TERMS = {"nato": "navo", "un": "vn", "us": "vs"}  # keys as content_words gives them
 
 
 def idf_weights(retriever: Retriever, terms: Sequence[str]) -> np.ndarray:
