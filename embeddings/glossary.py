@@ -56,6 +56,20 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "arms": ("wapenbeheersing",),
     "stockpiles": ("voorraden",),
     "medical": ("medische",),
+    "people": ("inwoners", "mensen"),
+    "inhabitants": ("inwoners",),
+    "society": ("samenleving",),
+    "interpreters": ("tolken",),
+    "budget": ("budget",),
+    "population": ("inwoners",),
+    "exercises": ("oefeningen",),
+    "exercise": ("oefening",),
+    "funding": ("financiering",),
+    "evacuees": ("evacues",),
+    "recommendations": ("aanbevelingen",),
+    "communication": ("communicatie",),
+    "transport": ("transport",),
+    "stability": ("stabiliteit",),
 }
 
 

@@ -67,7 +67,11 @@ PERSON_QUESTION = re.compile(
     r"|who (will )?(command|commands|commanded|succeed|succeeds|succeeded|replaced|chair|chairs|chaired|presided)\b"
     r"|successor"
     # who spoke for a country at a meeting: its ministers
-    r"|wie\b.*\b(vertegenwoordigd\w*|namen deel|nam deel)|who\b.*\b(represented|attended|took part))",
+    r"|wie\b.*\b(vertegenwoordigd\w*|namen deel|nam deel|namens)|who\b.*\b(represented|attended|took part|on behalf of)"
+    # who was in charge, and members of parliament
+    r"|who (is|was|were) in (command|charge)|wie (leidde|leidt|leiden|leidden)\b|who (led|leads|heads|headed)\b"
+    r"|welke (kamerleden|parlementari[eë]rs|volksvertegenwoordigers)"
+    r"|which (mps|members of parliament|parliamentarians))",
     re.I,
 )
 # "Op welke datum ...?" asks for a day; "Wanneer ...?" for any time ("voor het zomerreces" will do); "When

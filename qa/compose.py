@@ -16,7 +16,7 @@ from corpus import Document
 from corpus.parsing import SIGNATURE
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type, is_injection
-from qa.countries import countries_in, country_terms
+from qa.countries import countries_in, countries_required, country_terms
 from qa.key_terms import group_overlap, group_weights, idf_weights, key_term_groups, key_terms, lexical_overlap
 from qa.language import detect_language
 from qa.letter_parts import (
@@ -219,7 +219,8 @@ class ExtractiveComposer:
         months = months_named(question) if typed_kind or self.config.month_scope else set()
         sentences = retriever.index.sentences
         # The letters are Dutch: "the Dutch defence ministry" is theirs, named or not.
-        named = countries_in(question) - {"Nederland"} if kind != "country" and self.config.typed_countries else set()
+        typed_countries = kind != "country" and self.config.typed_countries
+        named = countries_required(question) - {"Nederland"} if typed_countries else set()
         untyped_named = named if self.config.all_countries else set()
         if not (typed_kind or months or untyped_named) or not candidates:
             return candidates

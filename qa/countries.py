@@ -89,6 +89,17 @@ def countries_in(text: str, allies_only: bool = False) -> set[str]:
     return found & allies if allies_only else found
 
 
+_ASKED_ADJECTIVE = re.compile(r"\b(?:which|what|welke|welk)\s+([\w-]+)", re.I)
+
+
+def countries_required(question: str) -> set[str]:
+    """The countries an answer must name: those the question names, less an adjective in what it asks for ("From
+    which Chinese city ...?" is answered by "Wuhan", not by a sentence naming China)."""
+    by_form, _, _ = _forms()
+    asked = {by_form[m.group(1).lower()] for m in _ASKED_ADJECTIVE.finditer(question) if m.group(1).lower() in by_form}
+    return countries_in(question) - (asked - countries_in(_ASKED_ADJECTIVE.sub(" ", question)))
+
+
 # Capitals that stand for their country's government ("Waarvoor kreeg Ankara waardering?"): the letters name the
 # country. Only in questions: in the letters a capital is a place ("Den Haag, 9 april 2020", "in Bagdad").
 CAPITALS = {

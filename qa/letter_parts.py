@@ -104,6 +104,13 @@ DUTCH_MONTH_NAMES = "januari februari maart april mei juni juli augustus septemb
 ENGLISH_MONTH_NAMES = "january february march april may june july august september october november december".split()
 MONTH_NUMBERS = {name: n for names in (DUTCH_MONTH_NAMES, ENGLISH_MONTH_NAMES) for n, name in enumerate(names, 1)}
 MONTH_AND_YEAR = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
+# "het najaar van 2020", "spring 2020": the months of a season (winter, which spans two years, is left out)
+SEASON_MONTHS = {
+    **dict.fromkeys(("voorjaar", "lente", "spring"), (3, 4, 5)),
+    **dict.fromkeys(("zomer", "summer"), (6, 7, 8)),
+    **dict.fromkeys(("najaar", "herfst", "autumn", "fall"), (9, 10, 11)),
+}
+SEASON_AND_YEAR = re.compile(rf"\b({'|'.join(SEASON_MONTHS)})(?:\s+(?:van|of))?\s+((?:19|20)\d\d)\b", re.I)
 
 
 # "volgens de geannoteerde agenda", "according to the April 2020 report": the kind of letter that holds the answer.
@@ -129,8 +136,10 @@ def letter_kind(title: str) -> str:
 
 
 def months_named(question: str) -> set[tuple[int, int]]:
-    """(year, month) of every "juni 2020" / "October 2020" the question names."""
-    return {(int(year), MONTH_NUMBERS[month.lower()]) for month, year in MONTH_AND_YEAR.findall(question)}
+    """(year, month) of every "juni 2020" / "October 2020" the question names, and of its seasons ("autumn 2020")."""
+    months = {(int(year), MONTH_NUMBERS[month.lower()]) for month, year in MONTH_AND_YEAR.findall(question)}
+    seasons = SEASON_AND_YEAR.findall(question)
+    return months | {(int(year), month) for season, year in seasons for month in SEASON_MONTHS[season.lower()]}
 
 
 def letter_months(item: IndexedPassage) -> set[tuple[int, int]]:

@@ -15,7 +15,7 @@ from datetime import date
 
 from embeddings.store import Index
 from qa.answer_types import DATE_QUESTION, MONTHS
-from qa.letter_parts import MONTH_NUMBERS
+from qa.letter_parts import MONTH_NUMBERS, SEASON_AND_YEAR, SEASON_MONTHS
 
 _DAYS = r"(\d{1,2})(?:\s*(?:en|-|–|tot|and|to)\s*(\d{1,2}))?"
 _YEAR = r"((?:19|20)\d\d)"
@@ -101,6 +101,10 @@ def spans_named(text: str, written: date | None = None) -> list[Span]:
     for m in MONTH_YEAR.finditer(text):
         if m.start(1) not in dated:
             spans.append(_month_span(int(m.group(2)), MONTH_NUMBERS[m.group(1).lower()]))
+    for m in SEASON_AND_YEAR.finditer(text):
+        months = SEASON_MONTHS[m.group(1).lower()]
+        year = int(m.group(2))
+        spans.append((_month_span(year, months[0])[0], _month_span(year, months[-1])[1]))
     return spans
 
 

@@ -9,6 +9,7 @@ from embeddings.lexical import fold
 def test_translations_of_domain_terms():
     assert translations("summit") == ("top",)
     assert translations("allies") == ("bondgenoten",)
+    assert "inwoners" in translations("people")  # "1 miljard inwoners" answers "how many people"
     assert translations("unknownword") == ()
 
 

@@ -53,6 +53,12 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Welke partnerlanden in Zuid-Amerika noemde de SG NAVO?", "country"),
         ("At the meetings where X came up, what did allies back on sexual violence?", None),  # what, not which
         ("How big is the panel of experts that advises the Secretary General?", "quantity"),
+        ("Who was in command of the mission when the troops left?", "person"),
+        ("Wie leidde de delegatie?", "person"),
+        ("Welke Kamerleden spraken in het debat?", "person"),
+        ("Which members of parliament asked about it?", "person"),
+        ("Wie zat er namens Washington aan tafel?", "person"),  # who spoke for a country
+        ("Who signed on behalf of the Netherlands?", "person"),
         ("Hoe groot is de reflectiegroep?", "quantity"),
         ("Hoe groot zijn de problemen waarvoor corona de bondgenoten stelt?", None),
     ],

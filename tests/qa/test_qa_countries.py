@@ -55,3 +55,18 @@ def test_country_terms_are_search_stems():
 
     assert set(tokenize("Frankrijk Turkse Verenigde Staten")) <= country_terms()
     assert not set(tokenize("bondgenoten scheepsincident")) & country_terms()
+
+
+@pytest.mark.parametrize(
+    ("question", "required"),
+    [
+        ("From which Chinese city had the evacuees come?", set()),  # the answer names a city in China
+        ("Welke Russische raketten noemden de ministers, volgens Rusland?", {"Rusland"}),  # named again
+        ("What did Turkey and Greece dispute?", {"Turkije", "Griekenland"}),
+        ("Welke Duitse stad noemde Frankrijk?", {"Frankrijk"}),
+    ],
+)
+def test_countries_required(question, required):
+    from qa.countries import countries_required
+
+    assert countries_required(question) == required

@@ -234,6 +234,8 @@ def test_no_crosslingual_scores_without_the_encoder_or_the_vectors(fake_index, h
         ("Wat besloten de ministers in juni 2020?", {(2020, 6)}),
         ("What was said at the video conference of October 2020?", {(2020, 10)}),
         ("Vergeleken: APRIL 2020 en 17 en 18 juni 2021", {(2020, 4), (2021, 6)}),
+        ("What did NATO agree in spring 2020?", {(2020, 3), (2020, 4), (2020, 5)}),  # a season's months
+        ("Wat besloot de NAVO in het najaar van 2020?", {(2020, 9), (2020, 10), (2020, 11)}),
         ("Wat gebeurde er in juni?", set()),  # no year: June 2020 or 2021
         ("Wat staat er in Kamerstuk 28676 van 2020?", set()),
     ],

@@ -30,6 +30,8 @@ LETTERS = [JUNE_2021, OCTOBER_2020]
         ("op 16 februari", date(2020, 4, 9), [(date(2020, 2, 16), date(2020, 2, 16))]),
         ("in januari", date(2020, 11, 6), []),  # a month alone is too vague to place
         ("op 31 juni 2021", None, [(date(2021, 6, 1), date(2021, 6, 30))]),  # no such day: the month stands
+        ("in het najaar van 2021", None, [(date(2021, 9, 1), date(2021, 11, 30))]),  # a season
+        ("in spring 2020", None, [(date(2020, 3, 1), date(2020, 5, 31))]),
         ("Kamerstuk 28 676, nr. 334", None, []),
     ],
 )
@@ -54,6 +56,8 @@ def test_spans_named(text, written, spans):
         # a month no letter speaks of
         ("Wat gebeurde er in maart 2021?", True),
         ("Wat staat er in de brief over maart 2021?", True),
+        ("Welke uitkomst had de bijeenkomst van najaar 2021?", True),  # a season no letter speaks of
+        ("What was decided in the autumn of 2020?", False),
         # no time named
         ("Wat besloten de ministers over Irak?", False),
     ],
