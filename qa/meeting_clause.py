@@ -15,21 +15,28 @@ import numpy as np
 
 _EVENT_EN = r"(?:ministerials?|meetings?|video ?conferences?|summits?|sessions?|conferences?|gatherings?)"
 _EVENT_NL = (
-    r"(?:\w*bijeenkomst(?:en)?|\w*ministeri[eë]len?|vergadering(?:en)?|videoconferenties?|\w*top|sessies?|overleg)"
+    r"(?:[\w-]*bijeenkomst(?:en)?|[\w-]*ministeri[eë]len?|[\w-]*vergadering(?:en)?|videoconferenties?|[\w-]*top"
+    r"|sessies?|[\w-]*overleg|[\w-]*beraad)"
 )
-_WHERE_EN = r"(?:where|at which|in which|during which|on which|that|when)"
-_WHERE_NL = r"(?:waar|waarop|waarin|waarbij|waartijdens|die|toen)"
+_WHERE_EN = r"(?:where|at which|in which|during which|on which|after which|before which|that|when)"
+_WHERE_NL = r"(?:waar|waarop|waarin|waarbij|waartijdens|waaraan|waarna|waarvoor|waarover|die|dat|toen)"
 _LEAD_IN = r"(?:[\w ]{0,30}?\b)?"  # "A few days before the ..."
 _WORDS = r"(?:[\w'-]+ ){0,5}?"  # "NATO defence", "eerste"
+_AT_EN = r"(?:at|during|in|on|before|after|from) the"
+_AT_NL = r"(?:tijdens|op|bij|in|na|voor|vóór) (?:de|het)"
 # "At the ministerial where X, Y?", "Tijdens de bijeenkomst waar X: Y?" and "Y, en marge van de bijeenkomst waarin X?"
+# ... and, before a colon, any clause after the meeting ("Op de eerste ministeriële met Noord-Macedonië als
+# bondgenoot: ...").
 LEADING = re.compile(
-    rf"^{_LEAD_IN}(?:at|during|in|on|before|after|from) the {_WORDS}{_EVENT_EN} {_WHERE_EN} (?P<en>[^,:?]{{8,}})[,:]"
-    rf"|^{_LEAD_IN}(?:tijdens|op|bij|in|na|voor|vóór) de {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^,:?]{{8,}})[,:]",
+    rf"^{_LEAD_IN}{_AT_EN} {_WORDS}{_EVENT_EN} {_WHERE_EN} (?P<en>[^,:?]{{8,}})[,:]"
+    rf"|^{_LEAD_IN}{_AT_NL} {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^,:?]{{8,}})[,:]"
+    rf"|^{_LEAD_IN}{_AT_EN} {_WORDS}{_EVENT_EN} (?P<en_colon>[^,:?]{{8,}}):"
+    rf"|^{_LEAD_IN}{_AT_NL} {_WORDS}{_EVENT_NL} (?P<nl_colon>[^,:?]{{8,}}):",
     re.I,
 )
 TRAILING = re.compile(
     rf",? (?:at|during|in|on) the {_WORDS}{_EVENT_EN} {_WHERE_EN} (?P<en>[^?]{{8,}})\??$"
-    rf"|,? (?:tijdens|op|bij|in|van) de {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^?]{{8,}})\??$",
+    rf"|,? (?:tijdens|op|bij|in|van) (?:de|het) {_WORDS}{_EVENT_NL} {_WHERE_NL} (?P<nl>[^?]{{8,}})\??$",
     re.I,
 )
 MIN_MAIN_CHARS = 8
@@ -50,7 +57,8 @@ def split_meeting_clause(question: str) -> MeetingClause | None:
         main = question[: match.start()].strip() + "?"
     else:
         return None
-    identifier = (match.group("en") or match.group("nl")).strip()
+    groups = match.groupdict()
+    identifier = next(value for value in groups.values() if value).strip()
     return MeetingClause(identifier, main) if len(main) > MIN_MAIN_CHARS else None
 
 
