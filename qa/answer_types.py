@@ -85,9 +85,10 @@ MONEY = re.compile(
     r"(€|\beuro\b(?!-)|\bEUR\b|\bdollar|\$|\bmiljoen\b|\bmiljard\b|\bmillion\b|\bbillion\b|\d\s?%|procent)", re.I
 )
 TIME_UNITS = r"(jaar|jaren|maand\w*|week|weken|dag|dagen|uur|uren|year|years|months?|weeks?|days?|hours?)\b"
-# A count: a number that is not a year, a date, a page or paper's number, or part of a name ("COVID-19").
+# A count: a number that is not a year, a date, a page or paper's number, a list's "(1)", or part of a name
+# ("COVID-19").
 QUANTITY = re.compile(
-    rf"(?<![\w/.,-])(?<!nr\. )(?<!nr )(?!(?:19|20)\d\d\b)\d[\d.,]*(?![\w/-])(?!\s*(?:{MONTHS})\b)"
+    rf"(?<![\w/.,(-])(?<!nr\. )(?<!nr )(?!(?:19|20)\d\d\b)\d[\d.,]*(?![\w/)-])(?!\s*(?:{MONTHS})\b)"
     rf"|\b({NUMBER_WORDS})\b",
     re.I,
 )

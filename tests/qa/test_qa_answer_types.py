@@ -77,6 +77,8 @@ def test_expected_type(question, kind):
         ("de Nederlands-Duitse bijdrage", "country", "Which allies endorsed the Dutch-German paper?", False),
         ("tot aanvullende steun voor Irak", "country", "Welke bondgenoten leveren trainers?", False),  # no ally
         ("tot aanvullende steun voor Irak", "country", "Welke landen krijgen steun?", True),
+        ("Zij droegen SACEUR op (1) een Task Force op te richten", "quantity", "Hoeveel bondgenoten?", False),  # a list
+        ("dertig (30) bondgenoten", "quantity", "Hoeveel bondgenoten?", True),
         ("het beleid werd in 2012 vastgesteld", "year", "In welk jaar is het beleid vastgesteld?", True),
         ("de missie in Irak werd besproken", "year", "In welk jaar begon de missie?", False),
         ("de missie werd in 2020 besproken", "year", "Wat gebeurde in 2020, in welk jaar ...?", False),
