@@ -82,6 +82,9 @@ class ComposerConfig:
     typed_window: float = 0.9
     typed_focus: float = 0.15  # ... and shares key terms with the question (IDF-weighted share above this)
     best_needs_no_focus: bool = True  # ... unless it is the best sentence of all
+    # An amount answers what it is for: the question's rarest key term must be near it ("1 miljoen euro" for the
+    # Revolving Fund does not answer what the Trust Fund holds, however many other words they share).
+    rarest_term_kinds: tuple[str, ...] = ("money",)
     # An English question's word counts as found through any of its Dutch neighbours (key_term_groups), but
     # those miss more often: "dispute ... claims" finds "conflict", "discussie", not "betwisten", "aanspraken".
     typed_focus_english: float = 0.10
@@ -248,11 +251,19 @@ class ExtractiveComposer:
         # The best sentence of all holding the kind asked for needs no more ("Voor hoeveel mensen ...?": "de bijna
         # 1 miljard inwoners" shares few words with it). It names the countries the question names, as every
         # typed answer must: Ukraine's date is not Georgia's.
+        # the rarest terms: ties are common among terms of one passage, any of them will do
+        rarest = (
+            frozenset().union(*(g for g, w in zip(groups, weights, strict=True) if w >= weights.max() - 1e-9))
+            if groups
+            else frozenset()
+        )
+        needs_rarest = kind in self.config.rarest_term_kinds and bool(rarest)
         kept = []
         for c in typed:
             near = _near_text(c.index, sentences, after=True)
             best = c is candidates[0] and self.config.best_needs_no_focus
-            if (best or group_overlap(groups, weights, near) > focus) and named <= countries_in(near):
+            what_for = not needs_rarest or bool(rarest & set(tokenize(near)))
+            if (best or group_overlap(groups, weights, near) > focus) and named <= countries_in(near) and what_for:
                 kept.append(c)
         return kept
 

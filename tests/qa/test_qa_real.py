@@ -348,6 +348,18 @@ def test_key_terms_the_letters_never_use_do_not_vouch_for_an_answer(real_assista
             "Hoe lang duurde de vergadering van de ministers van Buitenlandse Zaken in april 2020?",
             "drie uur",
         ),
+        # The only sum the letters give is for the Revolving Fund: it does not say what the climate plan costs.
+        (
+            "How much money is set aside for NATO's climate action plan?",
+            "How much does the Netherlands contribute to the Revolving Fund?",
+            "1 miljoen euro",
+        ),
+        # No letter speaks of the autumn of 2021; one reports the autumn of 2020.
+        (
+            "Wat besloten de defensieministers in het najaar van 2021 over Irak?",
+            "Wat besloten de defensieministers in het najaar van 2020 over Irak?",
+            "missie",
+        ),
     ],
 )
 def test_what_the_letters_cannot_say_is_refused_and_what_they_say_is_quoted(real_assistant, refused, answered, quoted):
