@@ -45,13 +45,17 @@ SIGNATURE_QUESTION = re.compile(
 )
 
 
+# "When foreign ministers touched on Syria, what did allies acknowledge?": a clause that only says when.
+WHEN_CLAUSE = re.compile(
+    r"^\W*(when|wanneer|toen)\b[^?,]*,(?=\s*(what|which|who|how|why|where|wat|welke?|wie|hoe|waarom|waar)\b)", re.I
+)
 # "Wanneer wordt het SASP aan de defensieministers voorgelegd?": ministers who receive something are not a meeting.
 RECIPIENTS = re.compile(rf"\b(aan|to) (de |the )?([\w'-]+ ){{0,2}}{_MEETING}\b", re.I)
 
 
 def letter_part_asked(question: str) -> str | None:
     """Which part of the letter answers it: "signature" (who sent it), "opening" (when its meeting was), or None."""
-    question = RECIPIENTS.sub(" ", question)
+    question = RECIPIENTS.sub(" ", WHEN_CLAUSE.sub(" ", question))
     if SIGNATURE_QUESTION.search(question):
         return "signature"
     if OPENING_QUESTION.search(question) or (WHEN_QUESTION.search(question) and LETTER_DATE_QUESTION.search(question)):
@@ -73,8 +77,10 @@ LETTER_DATE_QUESTION = re.compile(
 )
 DATE_LINE = re.compile(r"^Den Haag, \d{1,2} \w+ \d{4}")
 # "Hierbij ontvangt u het verslag van de bijeenkomst van ...": the opening formula restates the letter's title.
+# A date line alone says only when the letter was written.
 OPENING_FORMULA = re.compile(
     r"^(Den Haag, \d{1,2} \w+ \d{4}\s+)?Hierbij (ontvangt u|informeer ik u|bied ik u|zend ik u|stuur ik u)\b"
+    r"|^Den Haag, \d{1,2} \w+ \d{4}\W*$"
 )
 NO_DATE_LINE = "no date line"
 

@@ -152,6 +152,8 @@ def test_bm25_only_retriever_needs_no_encoder(fake_index):
         ("Wie onderzoekt het incident?", None),
         ("Wanneer wordt het uitgewerkte SASP aan de defensieministers voorgelegd?", None),  # ministers receive it
         ("When will the plan be presented to the NATO defence ministers?", None),
+        ("When foreign ministers touched on Syria, what did allies acknowledge?", None),  # "when" only sets the scene
+        ("Wanneer vergaderden de ministers, en waar?", "opening"),
     ],
 )
 def test_letter_part_asked(question, part):
@@ -346,3 +348,19 @@ def test_the_kind_of_letter_named_favours_those_letters(fake_index, hashing_enco
     bonus = boosted["hybrid"] - plain["hybrid"]
     np.testing.assert_allclose(bonus[~agenda], 0.0)
     np.testing.assert_allclose(bonus[agenda], 0.3 * plain["hybrid"].max(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "frame"),
+    [
+        ("Den Haag, 9 april 2020 Hierbij ontvangt u de geannoteerde agenda", True),
+        ("Den Haag, 9 april 2020", True),  # a date line alone
+        ("Hierbij informeer ik u over de bijeenkomst", True),
+        ("Den Haag, 9 april 2020 was het toneel van een overleg", False),
+        ("De ministers spraken over Irak.", False),
+    ],
+)
+def test_opening_formula(sentence, frame):
+    from qa.letter_parts import OPENING_FORMULA
+
+    assert bool(OPENING_FORMULA.search(sentence)) is frame
