@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 from corpus import Document
 from corpus.parsing import SIGNATURE
 from embeddings.lexical import tokenize
-from qa.answer_types import expected_type, has_type, is_injection
-from qa.countries import countries_in, countries_required, country_terms
-from qa.key_terms import group_overlap, group_weights, idf_weights, key_term_groups, key_terms, lexical_overlap
+from qa.answer_types import is_injection
+from qa.key_terms import idf_weights, key_terms, lexical_overlap
 from qa.language import detect_language
 from qa.letter_parts import (
     DUTCH_MONTH_NAMES,
@@ -30,7 +29,8 @@ from qa.letter_parts import (
 from qa.models import Answer, ScoredPassage
 from qa.quoting import Composition, render, with_context
 from qa.retrieval import MAX_QUESTION_CHARS, Retriever, validate_k, validate_question
-from qa.time_scope import beyond_the_letters, speaks_of_month
+from qa.time_scope import beyond_the_letters
+from qa.typed_answers import about_months, typed_candidates
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
@@ -215,57 +215,8 @@ class ExtractiveComposer:
         return [first, sequel, *chosen[1:]][: max(c.max_sentences, 2)]
 
     def typed_candidates(self, question: str, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
-        """The candidates near the top that hold the kind of answer the question asks for, about the month it
-        names, naming the countries it names."""
-        kind = expected_type(question)
-        typed_kind = kind in self.config.typed_kinds
-        months = months_named(question) if typed_kind or self.config.month_scope else set()
-        sentences = retriever.index.sentences
-        # The letters are Dutch: "the Dutch defence ministry" is theirs, named or not.
-        typed_countries = kind != "country" and self.config.typed_countries
-        named = countries_required(question) - {"Nederland"} if typed_countries else set()
-        untyped_named = named if self.config.all_countries else set()
-        if not (typed_kind or months or untyped_named) or not candidates:
-            return candidates
-        floor = self.config.typed_window * candidates[0].score
-        typed = [
-            c
-            for c in candidates
-            if c.score >= floor and (not typed_kind or has_type(sentences[c.index].text, kind, question))
-        ]
-        if months:
-            # "Hoe lang duurde de videoconferentie in juni 2020?" is not answered by April's "ruim drie uur".
-            typed = [c for c in typed if _about(c, months, sentences)]
-        if not typed_kind:
-            return [c for c in typed if untyped_named <= countries_in(_near_text(c.index, sentences, after=True))]
-        if not typed:
-            return typed
-        # The amount must be about what the question is about: "1 miljoen euro" for the Revolving Fund does
-        # not answer what Germany spent. Read with its heading and the sentences around it, not the letter's title.
-        groups = key_term_groups(question, retriever)
-        if kind == "country":  # "... de kant van Parijs (Frankrijk)?": any list of allies names France
-            groups = [g for g in groups if not g <= country_terms()] or groups
-        weights = group_weights(retriever, groups)
-        english = detect_language(question) == "en"
-        focus = self.config.typed_focus_english if english else self.config.typed_focus
-        # The best sentence of all holding the kind asked for needs no more ("Voor hoeveel mensen ...?": "de bijna
-        # 1 miljard inwoners" shares few words with it). It names the countries the question names, as every
-        # typed answer must: Ukraine's date is not Georgia's.
-        # the rarest terms: ties are common among terms of one passage, any of them will do
-        rarest = (
-            frozenset().union(*(g for g, w in zip(groups, weights, strict=True) if w >= weights.max() - 1e-9))
-            if groups
-            else frozenset()
-        )
-        needs_rarest = kind in self.config.rarest_term_kinds and bool(rarest)
-        kept = []
-        for c in typed:
-            near = _near_text(c.index, sentences, after=True)
-            best = c is candidates[0] and self.config.best_needs_no_focus
-            what_for = not needs_rarest or bool(rarest & set(tokenize(near)))
-            if (best or group_overlap(groups, weights, near) > focus) and named <= countries_in(near) and what_for:
-                kept.append(c)
-        return kept
+        """The candidates near the top that hold the kind of answer the question asks for (qa/typed_answers.py)."""
+        return typed_candidates(question, candidates, retriever, self.config)
 
     def should_abstain(
         self,
@@ -343,28 +294,13 @@ class ExtractiveComposer:
         else:
             months = months_named(question) if self.config.month_scope else set()
             sentences = retriever.index.sentences
-            others = [c for c in candidates if c is not typed[0] and (not months or _about(c, months, sentences, True))]
+            others = [
+                c for c in candidates if c is not typed[0] and (not months or about_months(c, months, sentences, True))
+            ]
             candidates = [typed[0], *others]
             chosen = self.with_sequel(self.select(candidates, retriever), candidates, sentences)
         spans = with_context(chosen, retriever.index.sentences)
         return render(spans, language, documents)
-
-
-def _about(c: Candidate, months: set[tuple[int, int]], sentences, context: bool = False) -> bool:
-    """Whether the candidate sentence (read after the one before it, if context) speaks of one of the months
-    ((year, month))."""
-    text = _near_text(c.index, sentences) if context else sentences[c.index].text
-    return speaks_of_month(text, c.passage.letter_date, c.passage.meeting_dates, months)
-
-
-def _near_text(j: int, sentences, after: bool = False) -> str:
-    """A sentence with its heading and the sentence before it (and after it, if asked) in the same section."""
-    here = sentences[j]
-    parts = [here.heading]
-    for k in (j - 1, j, j + 1) if after else (j - 1, j):
-        if 0 <= k < len(sentences) and sentences[k].doc_id == here.doc_id and sentences[k].heading == here.heading:
-            parts.append(sentences[k].text)
-    return " ".join(parts)
 
 
 def answer_question(

@@ -1,0 +1,21 @@
+"""Typed answers: the text a candidate sentence is read with."""
+
+from __future__ import annotations
+
+from qa.typed_answers import near_text
+
+
+def test_near_text_reads_a_sentence_with_its_heading_and_neighbours_in_its_section(fake_index):
+    sentences = fake_index.sentences
+    j = next(
+        i for i in range(1, len(sentences) - 1) if len({(s.doc_id, s.heading) for s in sentences[i - 1 : i + 2]}) == 1
+    )
+    here = sentences[j]
+    assert near_text(j, sentences) == " ".join([here.heading, sentences[j - 1].text, here.text])
+    assert near_text(j, sentences, after=True).endswith(sentences[j + 1].text)
+
+
+def test_near_text_stops_at_the_section_boundary(fake_index):
+    sentences = fake_index.sentences
+    j = next(i for i in range(1, len(sentences)) if sentences[i].heading != sentences[i - 1].heading)
+    assert near_text(j, sentences) == f"{sentences[j].heading} {sentences[j].text}"
