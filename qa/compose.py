@@ -245,7 +245,12 @@ class ExtractiveComposer:
         if encoder not in floors:
             return False
         floor = floors[encoder][1 if language == "en" else 0]
-        if max(c.dense for c in candidates) >= floor:
+        best = max(c.dense for c in candidates)
+        if whole != question:  # the floor was set on whole questions: one less its meeting clause is shorter,
+            # and its cosines run lower ("Wat ondertekende Nederland en marge?")
+            whole_scores = retriever.sentence_scores(whole)
+            best = max(best, max(float(whole_scores[c.index]) for c in candidates))
+        if best >= floor:
             return False
         # The key terms found together in one sentence (with its context) vouch for it even when the embedding is
         # unsure; not where the letters never use one of them ("Wat is de hoofdstad van Noord-Macedonië?").

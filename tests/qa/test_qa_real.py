@@ -450,3 +450,26 @@ def test_key_term_groups_count_an_english_word_found_through_its_dutch_neighbour
     assert group_overlap([challenges], group_weights(retriever, [challenges]), dutch) == 1.0
     assert 0.0 < group_overlap(groups, group_weights(retriever, groups), dutch) < 1.0
     assert all(len(g) == 1 for g in key_term_groups("Hoeveel draagt Nederland bij?", retriever))  # Dutch: alone
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        (
+            "Op de ministeriële waar de Defensievisie 2035 ter sprake kwam: welke twee bondgenoten hadden onenigheid "
+            "over aanspraken op zee?",
+            "Griekenland en Turkije",
+        ),
+        (
+            "Tijdens de bijeenkomst waarop het Defence Capability Review Report werd vastgesteld: welk document "
+            "tekende Nederland?",
+            "Letter of Intent",
+        ),
+    ],
+)
+def test_question_less_its_meeting_clause_is_held_to_the_floor_as_a_whole(real_assistant, question, quoted):
+    # refused when only the short rest of the question was held to the cosine floor
+    answer = real_assistant.ask(question)
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and quoted in answer.answer
+    assert answer.citations[0].doc_id == DOC_001
