@@ -34,10 +34,12 @@ def typed_candidates(
     if not (typed_kind or months or untyped_named) or not candidates:
         return candidates
     floor = config.typed_window * candidates[0].score
+    follow = sequels(candidates[0], sentences) if candidates[0].lexical >= config.restates_overlap else set()
     typed = [
         c
         for c in candidates
-        if c.score >= floor and (not typed_kind or has_type(sentences[c.index].text, kind, question))
+        if (c.score >= floor or c.index in follow)
+        and (not typed_kind or has_type(sentences[c.index].text, kind, question))
     ]
     if months:
         # "Hoe lang duurde de videoconferentie in juni 2020?" is not answered by April's "ruim drie uur".
@@ -72,6 +74,22 @@ def typed_candidates(
         if (best or group_overlap(groups, weights, near) > focus) and named <= countries_in(near) and what_for:
             kept.append(c)
     return kept
+
+
+def sequels(c: Candidate, sentences) -> set[int]:
+    """Where a sentence restates the question ("En marge ... tekende Nederland samen met negen NAVO-bondgenoten een
+    Letter of Intent"), the answer may follow, however low it scores: the next sentence of its section, or one of
+    the section's footnotes ("De negen bondgenoten zijn: ...")."""
+    here = sentences[c.index]
+    notes = f"{here.heading} > Voetnoot "
+    after = (
+        {c.index + 1} if c.index + 1 < len(sentences) and _section(sentences[c.index + 1]) == _section(here) else set()
+    )
+    return after | {j for j, s in enumerate(sentences) if s.doc_id == here.doc_id and s.heading.startswith(notes)}
+
+
+def _section(sentence) -> tuple[str, str]:
+    return sentence.doc_id, sentence.heading
 
 
 def about_months(c: Candidate, months: set[tuple[int, int]], sentences, context: bool = False) -> bool:

@@ -19,3 +19,17 @@ def test_near_text_stops_at_the_section_boundary(fake_index):
     sentences = fake_index.sentences
     j = next(i for i in range(1, len(sentences)) if sentences[i].heading != sentences[i - 1].heading)
     assert near_text(j, sentences) == f"{sentences[j].heading} {sentences[j].text}"
+
+
+def test_sequels_are_the_next_sentence_and_the_sections_footnotes(fake_index):
+    from types import SimpleNamespace
+
+    from qa.typed_answers import sequels
+
+    sentences = fake_index.sentences
+    j = next(i for i, s in enumerate(sentences) if s.text.startswith("En marge van de bijeenkomst tekende Nederland"))
+    note = next(i for i, s in enumerate(sentences) if s.text.startswith("De negen bondgenoten zijn:"))
+    found = sequels(SimpleNamespace(index=j), sentences)
+    assert note in found and sentences[note].heading.endswith("> Voetnoot 1")
+    assert (j + 1 in found) == (sentences[j + 1].heading == sentences[j].heading)
+    assert all(sentences[i].doc_id == sentences[j].doc_id for i in found)
