@@ -29,7 +29,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def list_configs() -> str:
-    from evals.runner import CONFIGS, DEFAULT_CONFIG
+    from evals.configs import CONFIGS, DEFAULT_CONFIG
 
     lines = []
     for c in CONFIGS.values():
@@ -69,8 +69,9 @@ def _first_non_object(file: Path) -> int | str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.configs import select_configs
     from evals.report import compact_summary, write_outputs
-    from evals.runner import run_eval, select_configs
+    from evals.runner import run_eval
 
     if getattr(args, "list_configs", False):
         print(list_configs())

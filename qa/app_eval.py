@@ -22,7 +22,7 @@ def eval_choices(assistant: Assistant) -> tuple[list[tuple[str, str]], list[str]
     Without the runner (not installed yet): the default names, so the tab still shows and explains itself.
     """
     try:
-        from evals.runner import CONFIGS, DEFAULT_CONFIG
+        from evals.configs import CONFIGS, DEFAULT_CONFIG
     except ImportError:
         return [(n, n) for n in EVAL_DEFAULT], list(EVAL_DEFAULT)
     encoder = getattr(getattr(assistant, "encoder", None), "name", None)
@@ -43,8 +43,9 @@ def run_benchmark(
     """
     try:
         from evals.cli import read_questions
+        from evals.configs import select_configs
         from evals.report import summary_table, write_outputs
-        from evals.runner import run_eval, select_configs
+        from evals.runner import run_eval
     except ImportError as exc:
         raise QAError(f"the evaluation runner is not available in this installation ({exc})") from None
     configs = select_configs(list(config_names or EVAL_DEFAULT))

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from evals import runner
+from evals import configs, runner
 from evals.cli import cmd_eval
 from evals.dataset import HELDOUT_SETS, load_questions
 
@@ -68,7 +68,7 @@ def hybrid_results(index_root):
     def load(name):
         return Assistant.load(index_dir=index_root, encoder=name, progress=False)
 
-    return runner.run_eval(load_questions(), runner.select_configs(["hybrid"]), progress=False, loader=load)
+    return runner.run_eval(load_questions(), configs.select_configs(["hybrid"]), progress=False, loader=load)
 
 
 def test_default_configuration_meets_the_floors(hybrid_results):
@@ -93,7 +93,7 @@ def test_default_configuration_meets_the_floors_on_the_held_out_sets(index_root,
     def load(name):
         return Assistant.load(index_dir=index_root, encoder=name, progress=False)
 
-    results = runner.run_eval(load_questions(path), runner.select_configs(["hybrid"]), progress=False, loader=load)
+    results = runner.run_eval(load_questions(path), configs.select_configs(["hybrid"]), progress=False, loader=load)
     s = results["configs"]["hybrid"]["summary"]
     assert s["errors"] == 0
     for key, floor in floors.items():

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from embeddings.store import indexed_passages
-from evals import runner
+from evals import configs, runner
 from evals.cli import cmd_eval, read_questions
 from evals.dataset import EvalQuestion, evidence_spans, is_relevant, load_questions
 from evals.report import write_outputs
@@ -83,28 +83,28 @@ def questions():
 @pytest.fixture(scope="module")
 def results(corpus, questions):
     fake = FakeAssistant(corpus, questions)
-    configs = runner.select_configs(["bm25", "hybrid"])
-    return runner.run_eval(questions, configs, progress=False, loader=lambda name: fake)
+    selected = configs.select_configs(["bm25", "hybrid"])
+    return runner.run_eval(questions, selected, progress=False, loader=lambda name: fake)
 
 
 def test_select_configs():
-    assert [c.name for c in runner.select_configs(None)] == list(runner.CONFIGS)
-    assert [c.name for c in runner.select_configs(["hybrid", "bm25", "hybrid"])] == ["hybrid", "bm25"]
-    with pytest.raises(runner.UnknownConfigError, match=r"'nope'.*known: bm25"):
-        runner.select_configs(["bm25", "nope"])
-    assert runner.UnknownConfigError.exit_code == 2
+    assert [c.name for c in configs.select_configs(None)] == list(configs.CONFIGS)
+    assert [c.name for c in configs.select_configs(["hybrid", "bm25", "hybrid"])] == ["hybrid", "bm25"]
+    with pytest.raises(configs.UnknownConfigError, match=r"'nope'.*known: bm25"):
+        configs.select_configs(["bm25", "nope"])
+    assert configs.UnknownConfigError.exit_code == 2
 
 
 def test_required_configs_exist():
     required = {"bm25", "dense-e5", "dense-minilm", "hybrid", "hybrid-minilm", "hybrid-k4", "hybrid-1sent"}
-    assert required <= set(runner.CONFIGS)
-    assert runner.CONFIGS["hybrid"].retrieval == RetrievalConfig()
-    assert runner.CONFIGS["hybrid"].encoder == "multilingual-e5-small"
-    assert runner.CONFIGS["dense-minilm"].encoder == "all-MiniLM-L6-v2"
-    assert runner.CONFIGS["hybrid-k4"].k == 4
+    assert required <= set(configs.CONFIGS)
+    assert configs.CONFIGS["hybrid"].retrieval == RetrievalConfig()
+    assert configs.CONFIGS["hybrid"].encoder == "multilingual-e5-small"
+    assert configs.CONFIGS["dense-minilm"].encoder == "all-MiniLM-L6-v2"
+    assert configs.CONFIGS["hybrid-k4"].k == 4
     from qa.compose import ComposerConfig
 
-    for cfg in runner.CONFIGS.values():  # every composer variation is a valid ComposerConfig
+    for cfg in configs.CONFIGS.values():  # every composer variation is a valid ComposerConfig
         ComposerConfig(**(cfg.composer or {}))
 
 
@@ -115,10 +115,10 @@ def test_apply_config_sets_and_restores_the_composer():
     assistant = object.__new__(Assistant)  # the real composer_config property, without an index
     assistant.retriever, assistant.composer = FakeRetriever(), ExtractiveComposer()
     default = assistant.composer_config
-    runner.apply_config(assistant, runner.CONFIGS["hybrid-1sent"], default)
+    runner.apply_config(assistant, configs.CONFIGS["hybrid-1sent"], default)
     assert assistant.composer_config.max_sentences == 1
     assert assistant.retriever.config == RetrievalConfig()
-    runner.apply_config(assistant, runner.CONFIGS["bm25"], default)
+    runner.apply_config(assistant, configs.CONFIGS["bm25"], default)
     assert assistant.composer_config == default == ComposerConfig()
     assert assistant.retriever.config.method == "bm25"
 
@@ -175,7 +175,7 @@ def test_ask_errors_are_counted_not_fatal(corpus, questions):
         raise RuntimeError("composer bug")
 
     fake.ask = broken
-    out = runner.run_eval(questions[:5], [runner.CONFIGS["hybrid"]], progress=False, loader=lambda n: fake)
+    out = runner.run_eval(questions[:5], [configs.CONFIGS["hybrid"]], progress=False, loader=lambda n: fake)
     s = out["configs"]["hybrid"]["summary"]
     assert s["errors"] == 5 and s["accepted"] == 0.0
     assert all("composer bug" in f["reasons"][0] for f in out["configs"]["hybrid"]["failures"])
@@ -197,7 +197,7 @@ def test_outputs_written_and_consistent(results, tmp_path, assert_report_matches
 
 def test_cli_unknown_config_fails_before_loading(tmp_path, capsys):
     args = argparse.Namespace(configs=["bm25", "bogus"], questions=None, out=str(tmp_path), index=None)
-    with pytest.raises(runner.UnknownConfigError, match="bogus"):
+    with pytest.raises(configs.UnknownConfigError, match="bogus"):
         cmd_eval(args)
     assert not list(tmp_path.iterdir())
 
@@ -205,7 +205,7 @@ def test_cli_unknown_config_fails_before_loading(tmp_path, capsys):
 def test_cli_list_configs(capsys):
     assert cmd_eval(argparse.Namespace(list_configs=True)) == 0
     out = capsys.readouterr().out
-    assert all(name in out for name in runner.CONFIGS)
+    assert all(name in out for name in configs.CONFIGS)
 
 
 def test_cli_main_returns_2_for_unknown_config(capsys):
