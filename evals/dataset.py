@@ -12,12 +12,13 @@ from corpus import Corpus
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.jsonl"
 HELDOUT_FILE = Path(__file__).resolve().parent / "heldout.jsonl"
 # The held-out sets in the order they were written, each first measured on the system as it stood (README,
-# "Measured"). heldout2-8 were written from the letters alone by a helper who never ran the system. heldout2-6 were
-# then used to develop changes (heldout4 and heldout5 in session 5, heldout6 in session 6, each after its blind
-# measurements); heldout7 and heldout8 were measured blind at the start and at the end of session 6 only.
+# "Measured"). heldout2-10 were written from the letters alone by a helper who never ran the system. heldout2-8 were
+# then used to develop changes (heldout4 and heldout5 in session 5, heldout6 in session 6, heldout7 and heldout8 in
+# session 7, each after its blind measurements); heldout9 and heldout10 were measured blind at the start and at the
+# end of session 7 only.
 HELDOUT_SETS = {
     name: Path(__file__).resolve().parent / f"{name}.jsonl"
-    for name in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+    for name in ("heldout", *(f"heldout{n}" for n in range(2, 11)))
 }
 REQUIRED = ("id", "question", "language", "answers", "doc_ids", "evidence", "category")
 

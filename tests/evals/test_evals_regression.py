@@ -23,35 +23,37 @@ MIN_HIT_AT_1 = 0.90  # measured 0.933
 MIN_HIT_AT_5 = 0.97  # measured 1.000
 MIN_ENGLISH_HIT_AT_1 = 0.91  # measured 0.943 (33 of 35 answerable English questions; 0.857 before USE)
 MIN_ENGLISH_HIT_AT_5 = 0.97  # measured 1.000 (35 of 35; 0.971 before the named-month bonus)
-MIN_ACCEPTED = 0.92  # measured 0.953 (an accepted answer string occurs in the answer text; 0.940 in session 5)
-MIN_RIGHT_DOC_CITED = 0.94  # measured 0.973
-# measured 0.800 (16 of 20 refused). Lowered from 0.80 in session 5: 0.900 at its start, two refusals were lost to
-# changes that answered more questions on the other sets (an English typed answer's key terms counted through
-# their Dutch neighbours, at share 0.10; a typed answer read with the sentence after it).
-MIN_REFUSAL = 0.75
-MAX_FALSE_REFUSAL = 0.06  # measured 0.027 (4 of 150 answerable questions refused)
+MIN_ACCEPTED = 0.93  # measured 0.960 (an accepted answer string occurs in the answer text; 0.940 in session 5)
+MIN_RIGHT_DOC_CITED = 0.95  # measured 0.980
+# measured 0.850 (17 of 20 refused). Lowered from 0.80 to 0.75 in session 5 (0.900 at its start, two refusals were
+# lost to changes that answered more questions on the other sets), raised back in session 7.
+MIN_REFUSAL = 0.80
+MAX_FALSE_REFUSAL = 0.06  # measured 0.020 (3 of 150 answerable questions refused)
 # The held-out set (evals/heldout.jsonl: 73 questions, 55 answerable, 24 of them English), written after the
 # defaults were chosen and never tuned on retrieval; measured with `qa eval --config hybrid --questions ...`.
 HELDOUT_FLOORS = {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.90, "right_doc_cited": 0.96, "refusal_rate": 0.77}
 # measured 0.855, 0.982, 0.927, 0.982, 0.833 (15 of 18 refused); false refusals 0.018 (1 of 55)
-# heldout2-8 (60 questions each, 42 answerable, 21 of them English), written blind; heldout2-6 were used to develop
-# changes after their first measurements, heldout7 and heldout8 were only measured (README, "Measured"). Measured at
-# the end of session 6 (hit@1, hit@5, accepted, right doc, refusal; false refusals): heldout2 0.929, 1.000, 0.929,
-# 1.000, 0.722 (13 of 18); 0.000. heldout3 0.929, 1.000, 0.929, 0.976, 0.778 (14); 0.024. heldout4 0.857, 0.976,
-# 0.810, 1.000, 0.722 (13); 0.000. heldout5 0.833, 1.000, 0.881, 0.952, 0.778 (14); 0.024. heldout6 0.881, 0.952,
-# 0.929, 0.976, 0.667 (12); 0.024. heldout7 0.786, 0.952, 0.762, 0.857, 0.389 (7); 0.095. heldout8 0.786, 1.000,
-# 0.810, 0.881, 0.500 (9); 0.024. Each floor is about one question under. heldout7's false refusals (4 of 42)
+# heldout2-10 (60 questions each, 42 answerable, 21 of them English), written blind; heldout2-8 were used to develop
+# changes after their first measurements, heldout9 and heldout10 were only measured (README, "Measured"). Measured at
+# the end of session 7 (hit@1, hit@5, accepted, right doc, refusal; false refusals): heldout2 0.952, 1.000, 0.952,
+# 1.000, 0.722 (13 of 18); 0.000. heldout3 0.929, 1.000, 0.929, 0.976, 0.833 (15); 0.024. heldout4 0.857, 0.976,
+# 0.810, 1.000, 0.778 (14); 0.000. heldout5 0.857, 1.000, 0.881, 0.952, 0.778 (14); 0.024. heldout6 0.881, 0.952,
+# 0.929, 0.976, 0.667 (12); 0.024. heldout7 0.857, 0.952, 0.833, 0.881, 0.611 (11); 0.071. heldout8 0.786, 1.000,
+# 0.857, 0.905, 0.667 (12); 0.024. heldout9 0.929, 1.000, 0.905, 0.976, 0.667 (12); 0.024. heldout10 0.881, 0.976,
+# 0.905, 0.952, 0.611 (11); 0.024. Each floor is about one question under. heldout7's false refusals (3 of 42)
 # exceed MAX_FALSE_REFUSAL, so it has its own ceiling.
 LATER_FLOORS = {
-    "heldout2": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.90, "right_doc_cited": 0.97, "refusal_rate": 0.66},
-    "heldout3": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.90, "right_doc_cited": 0.95, "refusal_rate": 0.72},
-    "heldout4": {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.78, "right_doc_cited": 0.97, "refusal_rate": 0.66},
-    "heldout5": {"hit@1": 0.80, "hit@5": 0.97, "accepted": 0.85, "right_doc_cited": 0.92, "refusal_rate": 0.72},
+    "heldout2": {"hit@1": 0.92, "hit@5": 0.97, "accepted": 0.92, "right_doc_cited": 0.97, "refusal_rate": 0.66},
+    "heldout3": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.90, "right_doc_cited": 0.95, "refusal_rate": 0.77},
+    "heldout4": {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.78, "right_doc_cited": 0.97, "refusal_rate": 0.72},
+    "heldout5": {"hit@1": 0.83, "hit@5": 0.97, "accepted": 0.85, "right_doc_cited": 0.92, "refusal_rate": 0.72},
     "heldout6": {"hit@1": 0.85, "hit@5": 0.92, "accepted": 0.90, "right_doc_cited": 0.95, "refusal_rate": 0.61},
-    "heldout7": {"hit@1": 0.76, "hit@5": 0.92, "accepted": 0.73, "right_doc_cited": 0.83, "refusal_rate": 0.33},
-    "heldout8": {"hit@1": 0.76, "hit@5": 0.97, "accepted": 0.78, "right_doc_cited": 0.85, "refusal_rate": 0.44},
+    "heldout7": {"hit@1": 0.83, "hit@5": 0.92, "accepted": 0.80, "right_doc_cited": 0.85, "refusal_rate": 0.55},
+    "heldout8": {"hit@1": 0.76, "hit@5": 0.97, "accepted": 0.83, "right_doc_cited": 0.88, "refusal_rate": 0.61},
+    "heldout9": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.88, "right_doc_cited": 0.95, "refusal_rate": 0.61},
+    "heldout10": {"hit@1": 0.85, "hit@5": 0.95, "accepted": 0.88, "right_doc_cited": 0.92, "refusal_rate": 0.55},
 }
-MAX_FALSE_REFUSAL_BY_SET = {"heldout7": 0.12}  # measured 0.095
+MAX_FALSE_REFUSAL_BY_SET = {"heldout7": 0.10}  # measured 0.071
 
 pytestmark = pytest.mark.slow
 
