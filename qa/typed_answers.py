@@ -3,6 +3,7 @@ sentence holding one, about the month it names and naming the countries it names
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from embeddings.lexical import tokenize
@@ -34,7 +35,8 @@ def typed_candidates(
     if not (typed_kind or months or untyped_named) or not candidates:
         return candidates
     floor = config.typed_window * candidates[0].score
-    follow = sequels(candidates[0], sentences) if candidates[0].lexical >= config.restates_overlap else set()
+    restates = candidates[0].lexical >= config.restates_overlap
+    follow = sequels(candidates[0], sentences, (c.index for c in candidates)) if restates else set()
     typed = [
         c
         for c in candidates
@@ -76,16 +78,17 @@ def typed_candidates(
     return kept
 
 
-def sequels(c: Candidate, sentences) -> set[int]:
+def sequels(c: Candidate, sentences, among: Iterable[int] | None = None) -> set[int]:
     """Where a sentence restates the question ("En marge ... tekende Nederland samen met negen NAVO-bondgenoten een
     Letter of Intent"), the answer may follow, however low it scores: the next sentence of its section, or one of
-    the section's footnotes ("De negen bondgenoten zijn: ...")."""
+    the section's footnotes ("De negen bondgenoten zijn: ..."). among: the sentences to look at (default all)."""
     here = sentences[c.index]
     notes = f"{here.heading} > Voetnoot "
     after = (
         {c.index + 1} if c.index + 1 < len(sentences) and _section(sentences[c.index + 1]) == _section(here) else set()
     )
-    return after | {j for j, s in enumerate(sentences) if s.doc_id == here.doc_id and s.heading.startswith(notes)}
+    among = range(len(sentences)) if among is None else among
+    return after | {j for j in among if sentences[j].doc_id == here.doc_id and sentences[j].heading.startswith(notes)}
 
 
 def _section(sentence) -> tuple[str, str]:
