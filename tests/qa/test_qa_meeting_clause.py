@@ -31,6 +31,26 @@ from qa.meeting_clause import doc_indices, letter_bonus, split_meeting_clause
             "Noord-Macedonië aanwezig was",
             "Wat keurden de bondgenoten goed?",
         ),
+        (  # "waaraan ... voorafging": what came before the meeting names it too
+            "Welk bedrag zegde Nederland toe, op de ministeriële waaraan een overleg van de NPG voorafging?",
+            "een overleg van de NPG voorafging",
+            "Welk bedrag zegde Nederland toe?",
+        ),
+        (  # before a colon, no "waar" is needed
+            "Op de eerste ministeriële met Noord-Macedonië als bondgenoot: wie kreeg de opdracht?",
+            "met Noord-Macedonië als bondgenoot",
+            "wie kreeg de opdracht?",
+        ),
+        (  # "het NAVO-overleg", a het-word with a prefix
+            "Tijdens het NAVO-overleg waar steun werd uitgesproken voor een document: wat zei de minister?",
+            "steun werd uitgesproken voor een document",
+            "wat zei de minister?",
+        ),
+        (
+            "At the ministerial with Finland and Sweden present: what was said?",
+            "with Finland and Sweden present",
+            "what was said?",
+        ),
     ],
 )
 def test_clause_naming_the_meeting_is_split_off(question, identifier, main):
@@ -65,33 +85,3 @@ def test_clause_after_van_de_bijeenkomst_or_before_a_colon():
     assert trailing is not None and trailing.main == "Wat tekende Nederland en marge?"
     colon = split_meeting_clause("Tijdens de bijeenkomst waar het Strategic Plan aan bod kwam: wat besloot men?")
     assert colon is not None and colon.main == "wat besloot men?"
-
-
-@pytest.mark.parametrize(
-    ("question", "identifier", "main"),
-    [
-        (  # "waaraan ... voorafging": what came before the meeting names it too
-            "Welk bedrag zegde Nederland toe, op de ministeriële waaraan een overleg van de NPG voorafging?",
-            "een overleg van de NPG voorafging",
-            "Welk bedrag zegde Nederland toe?",
-        ),
-        (  # before a colon, no "waar" is needed
-            "Op de eerste ministeriële met Noord-Macedonië als bondgenoot: wie kreeg de opdracht?",
-            "met Noord-Macedonië als bondgenoot",
-            "wie kreeg de opdracht?",
-        ),
-        (  # "het NAVO-overleg", a het-word with a prefix
-            "Tijdens het NAVO-overleg waar steun werd uitgesproken voor een document: wat zei de minister?",
-            "steun werd uitgesproken voor een document",
-            "wat zei de minister?",
-        ),
-        (
-            "At the ministerial with Finland and Sweden present: what was said?",
-            "with Finland and Sweden present",
-            "what was said?",
-        ),
-    ],
-)
-def test_more_ways_of_naming_the_meeting(question, identifier, main):
-    clause = split_meeting_clause(question)
-    assert clause is not None and (clause.identifier, clause.main) == (identifier, main)
