@@ -56,7 +56,7 @@ _ROLE_NL = (
     r"(minister|secretaris|president|voorzitter|ambassadeur|commandant|generaal|woordvoerder|vertegenwoordiger|gezant)"
 )
 PERSON_QUESTION = re.compile(
-    rf"\b((hoe heet|hoe heette|wat is de naam van|wat was de naam van|naam van) de (\w+ ){{0,3}}{_ROLE_NL}"
+    rf"\b((hoe heet|hoe heette|wat is de naam van|wat was de naam van|naam van) de (\w+ ){{0,3}}\w*{_ROLE_NL}"
     r"|what (is|was) the name of the ([\w'’]+ ){0,3}"
     r"(minister|secretary|president|chair\w*|ambassador|commander|general|representative|envoy)"
     r"|who (is|was) (the )?([\w'’]+ ){0,3}"
@@ -89,7 +89,8 @@ TIME_UNITS = r"(jaar|jaren|maand\w*|week|weken|dag|dagen|uur|uren|year|years|mon
 # ("COVID-19").
 QUANTITY = re.compile(
     rf"(?<![\w/.,(-])(?<!nr\. )(?<!nr )(?!(?:19|20)\d\d\b)\d[\d.,]*(?![\w/)-])(?!\s*(?:{MONTHS})\b)"
-    rf"|\b({NUMBER_WORDS})\b",
+    rf"|\b({NUMBER_WORDS})\b"
+    r"|(?<![\w/.,(-])\d+-(jarig|daags|maands|weeks)\w*",  # "het 20-jarig bestaan"
     re.I,
 )
 CALENDAR_DAYS = re.compile(rf"\b\d{{1,2}}(\s*(en|-|–|tot|of)\s*\d{{1,2}})?\s+({MONTHS})\b", re.I)  # 12 en 13 februari
@@ -101,7 +102,9 @@ AMOUNT = re.compile(
     r"|\d[\d.,]*(\s(miljoen|miljard|million|billion))?\s?(euro|dollar|EUR|%|procent|per ?cent)\b",
     re.I,
 )
-DURATION = re.compile(rf"(?<![\w/.,-])(\d+|{NUMBER_WORDS})\s+{TIME_UNITS}", re.I)
+DURATION = re.compile(
+    rf"(?<![\w/.,-])(\d+|{NUMBER_WORDS})\s+{TIME_UNITS}|(?<![\w/.,(-])\d+-(jarig|daags|maands|weeks)\w*", re.I
+)
 DURATION_QUESTION = re.compile(
     r"\b(hoe lang|hoeveel (jaar|jaren|maanden|weken|dagen|uur)|how long|how many (years|months|weeks|days|hours))\b",
     re.I,

@@ -21,7 +21,10 @@ from qa.language import detect_language
 from qa.letter_parts import (
     DUTCH_MONTH_NAMES,
     LETTER_DATE_QUESTION,
+    LETTER_HEADER,
     NO_DATE_LINE,
+    PAPER_QUESTION,
+    REFERENCE_ONLY,
     letter_part_asked,
     letter_part_sentence,
     months_named,
@@ -268,12 +271,18 @@ class ExtractiveComposer:
         part = letter_part_asked(question)
         skip_formula = not (part == "opening" or LETTER_DATE_QUESTION.search(question))
         skip_signature = part != "signature" and not WHO_QUESTION.search(question)
+        skip_papers = not PAPER_QUESTION.search(question)
         formulas, sentences = retriever.opening_formulas, retriever.index.sentences
+
+        def paper(text: str) -> bool:
+            return bool(LETTER_HEADER.search(text) or REFERENCE_ONLY.search(text))
+
         return [
             c
             for c in candidates
             if not (skip_formula and formulas[c.index])
             and not (skip_signature and sentences[c.index].heading == SIGNATURE)
+            and not (skip_papers and paper(sentences[c.index].text))
         ]
 
     def _off_topic(self, question: str, language: str, retriever: Retriever) -> bool:

@@ -49,13 +49,23 @@ SIGNATURE_QUESTION = re.compile(
 WHEN_CLAUSE = re.compile(
     r"^\W*(when|wanneer|toen)\b[^?,]*,(?=\s*(what|which|who|how|why|where|wat|welke?|wie|hoe|waarom|waar)\b)", re.I
 )
-# "Wanneer wordt het SASP aan de defensieministers voorgelegd?": ministers who receive something are not a meeting.
-RECIPIENTS = re.compile(rf"\b(aan|to) (de |the )?([\w'-]+ ){{0,2}}{_MEETING}\b", re.I)
+# "Wanneer wordt het SASP aan de defensieministers voorgelegd?": ministers who receive something are not a meeting,
+# nor are those who discussed what is asked about ("het rapport dat de ministers in oktober 2020 bespraken").
+RECIPIENTS = re.compile(rf"\b(aan|to|dat|die|that) (de |the )?([\w'-]+ ){{0,2}}{_MEETING}\b", re.I)
+# "How many years had resolution 1325 existed when the ministers reflected on it?": another question word comes
+# first, so "when" joins a clause rather than asking.
+OTHER_QUESTION_FIRST = re.compile(
+    r"^\W*(\w+ ){0,2}?(how|hoe\w*|what|wat|which|welke?|who|wie|why|waarom|where|waar)\b"
+    r"(?!\s+(dates?|day|datum|data|dag)\b)",
+    re.I,
+)
 
 
 def letter_part_asked(question: str) -> str | None:
     """Which part of the letter answers it: "signature" (who sent it), "opening" (when its meeting was), or None."""
     question = RECIPIENTS.sub(" ", WHEN_CLAUSE.sub(" ", question))
+    if OTHER_QUESTION_FIRST.search(question):
+        question = re.sub(r"\b(when|wanneer)\b", " ", question, flags=re.I)
     if SIGNATURE_QUESTION.search(question):
         return "signature"
     if OPENING_QUESTION.search(question) or (WHEN_QUESTION.search(question) and LETTER_DATE_QUESTION.search(question)):
@@ -83,6 +93,15 @@ OPENING_FORMULA = re.compile(
     r"|^Den Haag, \d{1,2} \w+ \d{4}\W*$"
 )
 NO_DATE_LINE = "no date line"
+# The letter's header lines ("Nr. 348 BRIEF VAN DE MINISTER VAN DEFENSIE", "Aan de Voorzitter van de Tweede Kamer
+# der Staten-Generaal") and a footnote that only cites a paper ("Verslag bijeenkomst ..., Kamerstuk 28 676, nr. 334")
+# say which paper this is, not what happened: they answer only a question about papers and their numbers.
+LETTER_HEADER = re.compile(r"^Nr\. \d+\s+[A-Z][A-Z ,.-]*$|^Aan de Voorzitter van de Tweede Kamer")
+REFERENCE_ONLY = re.compile(r"^[^()]*,\s*(Kamerstuk(ken)?|Aanhangsel Handelingen)\b[^()]*\bnr\.\s*\d+\W*$")
+PAPER_QUESTION = re.compile(
+    r"\b(kamerstuk\w*|document\w*|verslag|report|nummer|volgnummer|number|nr|paper|bron|source|brief|letter|stuk)\b",
+    re.I,
+)
 
 
 def letter_part_sentence(

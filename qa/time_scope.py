@@ -27,14 +27,22 @@ MONTH_YEAR = re.compile(rf"\b({MONTHS})\s+{_YEAR}\b", re.I)
 # A question about what happened, not about what was planned.
 PAST = re.compile(
     r"\b(werd|werden|was|waren|besloot|besloten|nam|namen|kwam|kwamen|sprak|spraken|vond|vonden|bleek|bleken"
-    r"|did|were|decided|agreed|took|happened|concluded|adopted|resulted)\b",
+    r"|did|were|decided|agreed|took|happened|concluded|adopted|resulted|came|outcome|outcomes|uitkomst|uitkomsten)\b",
     re.I,
 )
 FUTURE = re.compile(
     r"\b(zal|zullen|zou|zouden|gaat|gaan|verwacht\w*|gepland\w*|voorzien|aanstaande|komende|agenda"
     r"|will|would|going to|expected|planned|scheduled|upcoming|(?:was|were) (?:due |set )?to|supposed to|to be"
     # who was invited or would attend is known before the meeting
-    r"|invited|uitgenodigd|aanwezig|attend\w*|deelnemen|deelnamen|joined|join)\b",
+    r"|invited|uitgenodigd|aanwezig|attend\w*|deelnemen|deelnamen|joined|join"
+    # a promise is made before what it promises
+    r"|promise\w*|pledge\w*|beloo?f\w*|toegezegd|toezeg\w*)\b",
+    re.I,
+)
+# The Netherlands' own stance is in the letter announcing the meeting ("Nederland steunt deze insteek van harte").
+DUTCH_STANCE = re.compile(
+    r"^(?=.*\b(nederland|netherlands|dutch)\b)"
+    r"(?=.*\b(back|backed|support\w*|steun\w*|standpunt\w*|stance|position|inzet|favou?r\w*)\b)",
     re.I,
 )
 
@@ -151,6 +159,7 @@ def beyond_the_letters(question: str, letters: Sequence[LetterTime]) -> bool:
     speaking of it was written before."""
     # when it took place is known before it did: "Op welke datum vond de NAVO-Top plaats?"
     happened = bool(PAST.search(question)) and not FUTURE.search(question) and not DATE_QUESTION.search(question)
+    happened = happened and not DUTCH_STANCE.search(question)
     spans = spans_named(question)
     if SUMMIT.search(question):  # "the NATO summit (in June 2021)": the day the letters give it
         summits = {s for t in letters for s in t.summits}

@@ -24,6 +24,7 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Who was the US Secretary of Defense?", "person"),
         ("Hoe heette de Hoge Vertegenwoordiger van de EU?", "person"),
         ("What was the name of the EU High Representative?", "person"),
+        ("Noem de naam van de Franse defensieminister.", "person"),  # a role inside a compound
         ("Wanneer vond de bijeenkomst plaats?", "date"),
         ("Op welke datum trad Noord-Macedonië toe?", "day"),  # a day, not just any time
         ("Hoeveel gaf Duitsland uit aan defensie?", "money"),
@@ -93,6 +94,8 @@ def test_expected_type(question, kind):
         ("het vierde Nationaal Actieplan (NAP) 1325, voor de periode 2021–2025", "quantity", "Hoeveel?", False),
         ("dat de voortgang van 20 jaar inzet niet verloren gaat", "quantity", "How many troops?", False),
         ("dat de voortgang van 20 jaar inzet niet verloren gaat", "quantity", "How many years?", True),
+        ("stil bij het 20-jarig bestaan van de resolutie", "quantity", "How many years had it existed?", True),
+        ("stil bij het 20-jarig bestaan van de resolutie", "quantity", "Hoeveel landen?", False),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "", True),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "Wie volgde Kaag en Bijleveld op?", False),
         ("De Minister van Buitenlandse Zaken,\nS.A. Blok", "person", "", True),

@@ -154,6 +154,9 @@ def test_bm25_only_retriever_needs_no_encoder(fake_index):
         ("When will the plan be presented to the NATO defence ministers?", None),
         ("When foreign ministers touched on Syria, what did allies acknowledge?", None),  # "when" only sets the scene
         ("Wanneer vergaderden de ministers, en waar?", "opening"),
+        ("How many years had resolution 1325 existed when NATO defence ministers reflected on it?", None),
+        ("Op welke datum verscheen het rapport dat de ministers in oktober 2020 bespraken?", None),
+        ("Op welke datum kwamen de ministers bijeen?", "opening"),
     ],
 )
 def test_letter_part_asked(question, part):

@@ -58,6 +58,11 @@ def test_spans_named(text, written, spans):
         ("Wat staat er in de brief over maart 2021?", True),
         ("Welke uitkomst had de bijeenkomst van najaar 2021?", True),  # a season no letter speaks of
         ("What was decided in the autumn of 2020?", False),
+        ("Which outcome came out of the February 2021 session?", True),
+        # what was promised, and the Dutch stance, are in a letter written before
+        ("What did the minister promise to report on the June 2021 summit?", False),
+        ("Which conversation did the Netherlands back at the meeting of February 2021?", False),
+        ("Which conversation did the allies back at the meeting of February 2021?", True),
         # no time named
         ("Wat besloten de ministers over Irak?", False),
     ],
