@@ -105,6 +105,10 @@ AMOUNT = re.compile(
 DURATION = re.compile(
     rf"(?<![\w/.,-])(\d+|{NUMBER_WORDS})\s+{TIME_UNITS}|(?<![\w/.,(-])\d+-(jarig|daags|maands|weeks)\w*", re.I
 )
+# "tot het laatste moment", "tot eind 2021", "sinds 2014"
+UNTIL = re.compile(
+    rf"\b(tot|until|till)\s+(het |de )?(laatste|eind|einde|begin|medio|\d|{MONTHS})|\b(sinds|since) (\d|{MONTHS})", re.I
+)
 DURATION_QUESTION = re.compile(
     r"\b(hoe lang|hoeveel (jaar|jaren|maanden|weken|dagen|uur)|how long|how many (years|months|weeks|days|hours))\b",
     re.I,
@@ -189,10 +193,12 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
         # Schouten" by Bijleveld
         for name in set(re.findall(r"\b[A-Z][a-zë]{2,}\b", question[1:])):
             text = re.sub(rf"(?:\b[A-Z]\.(?:\s?[A-Z][a-z]?\.)*\s?)?\b{name}\b(?:-[A-Z][a-zë]+)?", " ", text)
+    if kind == "quantity" and DURATION_QUESTION.search(question):  # "hoe lang": a time ("135 dagen", "ruim drie
+        # uur", "tot het laatste moment"), not any count ("10 personen")
+        return bool(DURATION.search(text) or UNTIL.search(text))
     if kind == "quantity":  # a count: not a sum of money or a share ("1 miljoen euro" counts no personnel)
-        text = AMOUNT.sub(" ", PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text)))
-        if not DURATION_QUESTION.search(question):
-            text = DURATION.sub(" ", text)  # "20 jaar inzet" counts no troops
+        text = DURATION.sub(" ", AMOUNT.sub(" ", PAPER_NUMBER.sub(" ", CALENDAR_DAYS.sub(" ", text))))
+        # ... nor a time ("20 jaar inzet" counts no troops)
     return bool(CHECKS[kind].search(text))
 
 

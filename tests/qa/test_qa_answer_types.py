@@ -96,6 +96,8 @@ def test_expected_type(question, kind):
         ("dat de voortgang van 20 jaar inzet niet verloren gaat", "quantity", "How many years?", True),
         ("stil bij het 20-jarig bestaan van de resolutie", "quantity", "How many years had it existed?", True),
         ("stil bij het 20-jarig bestaan van de resolutie", "quantity", "Hoeveel landen?", False),
+        ("De reflectiegroep is samengesteld uit 10 personen.", "quantity", "Hoe lang duurt het proces?", False),
+        ("kunnen rekenen op steun tot het laatste moment", "quantity", "Hoe lang krijgen ze steun?", True),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "", True),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "Wie volgde Kaag en Bijleveld op?", False),
         ("De Minister van Buitenlandse Zaken,\nS.A. Blok", "person", "", True),
