@@ -25,9 +25,9 @@ from qa.letter_parts import (
     NO_DATE_LINE,
     PAPER_QUESTION,
     REFERENCE_ONLY,
+    answer_months,
     letter_part_asked,
     letter_part_sentence,
-    months_named,
 )
 from qa.models import Answer, ScoredPassage
 from qa.quoting import Composition, render, with_context
@@ -306,7 +306,7 @@ class ExtractiveComposer:
         if lead:  # the date or signature, and the best sentence: it shows why this letter was picked
             chosen = [lead] if lead is candidates[0] else [lead, candidates[0]]
         else:
-            months = months_named(question) if self.config.month_scope else set()
+            months = answer_months(question) if self.config.month_scope else set()
             sentences = retriever.index.sentences
             others = [
                 c for c in candidates if c is not typed[0] and (not months or about_months(c, months, sentences, True))

@@ -61,10 +61,27 @@ OTHER_QUESTION_FIRST = re.compile(
 )
 
 
+# "... came up when foreign ministers met online - what deadlock ...?": a clause in the middle that says when.
+MID_WHEN_CLAUSE = re.compile(
+    r"\b(when|wanneer|toen)\b[^?,;:–—]*?\s*[,;:–—-]\s+(?=(what|which|who|how|why|where|wat|welke?|wie|hoe|waarom|waar)\b)",
+    re.I,
+)
+# A meeting that only dates what is asked ("after the June 2021 meetings", "kort voor het extra NAVO-overleg"), and
+# the EU's ministers, who do not meet in these letters.
+OTHER_MEETING = re.compile(
+    r"\b(after|before|ahead of|following|since|na|vóór|voorafgaand aan|(?:kort|vlak|net|week|dag|dagen|weken) voor"
+    rf"|sinds)\s+(de |het |the )?([\w'-]+ ){{0,3}}[\w-]*{_MEETING}\w*|\bEU(-| [\w'-]+ ){{0,2}}\w*{_MEETING}\w*",
+    re.I,
+)
+# "When were they next expected to discuss ...?": a later meeting the letter looks forward to.
+LATER_MEETING = re.compile(r"\b(expect\w*|verwacht\w*|next|volgende)\b", re.I)
+
+
 def letter_part_asked(question: str) -> str | None:
     """Which part of the letter answers it: "signature" (who sent it), "opening" (when its meeting was), or None."""
-    question = RECIPIENTS.sub(" ", WHEN_CLAUSE.sub(" ", question))
-    if OTHER_QUESTION_FIRST.search(question):
+    question = RECIPIENTS.sub(" ", MID_WHEN_CLAUSE.sub(" ", WHEN_CLAUSE.sub(" ", question)))
+    question = OTHER_MEETING.sub(" ", question)
+    if OTHER_QUESTION_FIRST.search(question) or LATER_MEETING.search(question):
         question = re.sub(r"\b(when|wanneer)\b", " ", question, flags=re.I)
     if SIGNATURE_QUESTION.search(question):
         return "signature"
@@ -165,6 +182,20 @@ def months_named(question: str) -> set[tuple[int, int]]:
     months = {(int(year), MONTH_NUMBERS[month.lower()]) for month, year in MONTH_AND_YEAR.findall(question)}
     seasons = SEASON_AND_YEAR.findall(question)
     return months | {(int(year), month) for season, year in seasons for month in SEASON_MONTHS[season.lower()]}
+
+
+# "After defence ministers endorsed the advice in June 2020, when were they next to discuss it?": the clause's month
+# picks the letter, but the answer is of another time.
+EARLIER_CLAUSE = re.compile(
+    r"^\W*(after|since|once|na|nadat|sinds|sindsdien)\b[^?,]*,(?=\s*(what|which|who|when|how|why|where|wat|welke?|wie"
+    r"|wanneer|hoe|waarom|waar)\b)",
+    re.I,
+)
+
+
+def answer_months(question: str) -> set[tuple[int, int]]:
+    """The months the answer must speak of: those the question names, less those of a clause before it."""
+    return months_named(EARLIER_CLAUSE.sub(" ", question))
 
 
 def letter_months(item: IndexedPassage) -> set[tuple[int, int]]:

@@ -11,7 +11,7 @@ from qa.answer_types import expected_type, has_type
 from qa.countries import countries_in, countries_required, country_terms
 from qa.key_terms import group_overlap, group_weights, key_term_groups
 from qa.language import detect_language
-from qa.letter_parts import months_named
+from qa.letter_parts import answer_months
 from qa.time_scope import speaks_of_month
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def typed_candidates(
     names, naming the countries it names."""
     kind = expected_type(question)
     typed_kind = kind in config.typed_kinds
-    months = months_named(question) if typed_kind or config.month_scope else set()
+    months = answer_months(question) if typed_kind or config.month_scope else set()
     sentences = retriever.index.sentences
     # The letters are Dutch: "the Dutch defence ministry" is theirs, named or not.
     typed_countries = kind != "country" and config.typed_countries

@@ -157,6 +157,10 @@ def test_bm25_only_retriever_needs_no_encoder(fake_index):
         ("How many years had resolution 1325 existed when NATO defence ministers reflected on it?", None),
         ("Op welke datum verscheen het rapport dat de ministers in oktober 2020 bespraken?", None),
         ("Op welke datum kwamen de ministers bijeen?", "opening"),
+        ("Iraq came up when foreign ministers met online - what did the Netherlands want?", None),  # mid-clause
+        ("By when did the cabinet promise more detail after the June 2021 meetings?", None),  # a meeting that dates
+        ("Op welke datum spraken de EU-defensieministers, kort voor het NAVO-overleg?", None),  # the EU's ministers
+        ("When were the ministers next expected to discuss the concept?", None),  # a later meeting
     ],
 )
 def test_letter_part_asked(question, part):
@@ -249,6 +253,20 @@ def test_months_named(question, months):
     from qa.letter_parts import months_named
 
     assert months_named(question) == months
+
+
+@pytest.mark.parametrize(
+    ("question", "months"),
+    [
+        ("After ministers endorsed the advice in June 2020, when were they to discuss it?", set()),
+        ("Nadat de ministers in juni 2020 instemden, wat volgde in oktober 2020?", {(2020, 10)}),
+        ("Wat besloten de ministers in juni 2020?", {(2020, 6)}),
+    ],
+)
+def test_answer_months_leave_out_an_earlier_clause(question, months):
+    from qa.letter_parts import answer_months
+
+    assert answer_months(question) == months
 
 
 def test_a_named_month_favours_the_letters_of_that_month(fake_index, hashing_encoder):
