@@ -46,6 +46,13 @@ DUTCH_STANCE = re.compile(
     re.I,
 )
 
+# "vlak voor de NAVO-top van juni 2021": what happened before the time named, which a letter of before can report
+BEFORE = re.compile(
+    r"\b(vlak voor|kort voor|net voor|vóór|voorafgaand aan|in aanloop naar"
+    r"|before|ahead of|prior to|in the run-up to)\b",
+    re.I,
+)
+
 Span = tuple[date, date]
 
 # A summit the letters announce by its day ("Tijdens de Top van 14 juni zal ..."); a question about it may name no
@@ -159,7 +166,7 @@ def beyond_the_letters(question: str, letters: Sequence[LetterTime]) -> bool:
     speaking of it was written before."""
     # when it took place is known before it did: "Op welke datum vond de NAVO-Top plaats?"
     happened = bool(PAST.search(question)) and not FUTURE.search(question) and not DATE_QUESTION.search(question)
-    happened = happened and not DUTCH_STANCE.search(question)
+    happened = happened and not DUTCH_STANCE.search(question) and not BEFORE.search(question)
     spans = spans_named(question)
     if SUMMIT.search(question):  # "the NATO summit (in June 2021)": the day the letters give it
         summits = {s for t in letters for s in t.summits}

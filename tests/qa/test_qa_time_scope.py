@@ -63,6 +63,7 @@ def test_spans_named(text, written, spans):
         ("What did the minister promise to report on the June 2021 summit?", False),
         ("Which conversation did the Netherlands back at the meeting of February 2021?", False),
         ("Which conversation did the allies back at the meeting of February 2021?", True),
+        ("Waarom werd er vlak voor de Top van 14 juni 2021 nog een overleg belegd?", False),  # before that time
         # no time named
         ("Wat besloten de ministers over Irak?", False),
     ],
