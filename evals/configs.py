@@ -101,6 +101,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="a sum of money may answer without the question's rarest key term near it",
         ),
         EvalConfig(
+            "hybrid-no-speakers", composer={"speakers": False},
+            description="'what did Russia say' may be answered by a sentence that names Russia without its words",
+        ),
+        EvalConfig(
             "hybrid-no-typecheck", composer={"typed_kinds": ()},
             description="the composer does not check that an amount, count or name is there",
         ),

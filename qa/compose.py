@@ -93,6 +93,7 @@ class ComposerConfig:
     typed_focus_english: float = 0.10
     typed_countries: bool = True  # ... and names the countries that the question names
     all_countries: bool = True  # so does the answer to any question naming a country
+    speakers: bool = True  # a question asking what a country said is answered where the letters report it speaking
     # Refuse a question about a month no letter speaks of, or about what happened after every letter speaking
     # of that time was written (qa/time_scope.py).
     time_scope: bool = True

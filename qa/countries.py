@@ -109,6 +109,8 @@ CAPITALS = {
     "parijs": "Frankrijk", "paris": "Frankrijk", "londen": "Verenigd Koninkrijk", "london": "Verenigd Koninkrijk",
     "warschau": "Polen", "warsaw": "Polen", "ottawa": "Canada", "tbilisi": "Georgië", "minsk": "Belarus",
     "peking": "China", "beijing": "China", "teheran": "Iran", "tehran": "Iran", "skopje": "Noord-Macedonië",
+    "stockholm": "Zweden", "helsinki": "Finland", "kabul": "Afghanistan", "bagdad": "Irak", "baghdad": "Irak",
+    "rome": "Italië", "madrid": "Spanje", "oslo": "Noorwegen", "kopenhagen": "Denemarken", "copenhagen": "Denemarken",
 }  # fmt: skip
 _CAPITAL = re.compile(r"(?<!\w)(" + "|".join(re.escape(c) for c in CAPITALS) + r")(?!\w)", re.I)
 
@@ -123,3 +125,46 @@ def country_terms() -> frozenset[str]:
     """The search terms (stems) of every country's names and adjectives."""
     by_form, _, _ = _forms()
     return frozenset(t for form in by_form for t in tokenize(form))
+
+
+# "How did Moscow respond ...?", "Wat zei de Zweedse minister ...?", "Welk standpunt nam Rusland in?": what a
+# country said is answered only where the letters report that country speaking, not where they merely name it.
+_SPEAKER_QUESTION = re.compile(
+    r"\b(?:what|how)\s+did\s+(?P<en>[\w'’ -]{2,60}?)\s+(?:\w+ly\s+|themselves\s+)?"
+    r"(?:say|respond|react|reply|propose|argue|think|put forward)\b"
+    r"|\b(?:reaction|response|position|stance|view)\s+(?:of|from)\s+"
+    r"(?P<en_of>[\w'’ -]{2,40}?)(?=\s+(?:on|to|at|in|about)\b|\?)"
+    r"|\b(?:hoe\s+reageerden?|hoe\s+reageert|wat\s+(?:zei|zeiden|zegt|vond|vonden|vindt)"
+    r"|welk\s+standpunt\s+(?:nam|namen|neemt))"
+    r"\s+(?P<nl>[\w'’ -]{2,60}?)(?=\s+(?:op|over|tijdens|in|bij|naar|aan|van)\b|\s*\?)"
+    r"|\breactie\s+van\s+(?P<nl_of>[\w'’ -]{2,40}?)(?=\s+(?:op|over|tijdens|in|bij)\b|\s*\?)",
+    re.I,
+)
+_SPEAKER_NOUNS = (
+    r"(minister|ministers|defensieminister|regering|regeringen|delegatie|kant|president|premier|secretary|government"
+    r"|governments|delegation|side|minister of \w+|minister van \w+)"
+)
+_SPEAKING = (
+    r"(benadrukte|benadrukten|gaf|gaven|stelde|stelden|zei|zeiden|reageerde|reageerden|wees|pleitte|vroeg|riep"
+    r"|onderstreepte|sprak|liet|verklaarde|kondigde|steunde|deelde|noemde|zegde)"
+)
+
+
+def speakers_asked(question: str) -> set[str]:
+    """The countries (not the Netherlands, whose words the letters report throughout) whose words or stance the
+    question asks for."""
+    match = _SPEAKER_QUESTION.search(question)
+    if not match:
+        return set()
+    actor = next(value for value in match.groupdict().values() if value)
+    return countries_in(name_capitals(actor)) - {"Nederland"}
+
+
+def speaks_for(text: str, countries: set[str]) -> bool:
+    """Whether text reports one of the countries speaking: "de Franse minister van Defensie vroeg", "Duitsland
+    benadrukte"."""
+    if not countries:
+        return True
+    by_form, _, _ = _forms()
+    forms = "|".join(re.escape(f) for f, name in by_form.items() if name in countries and len(f) > 2)
+    return bool(re.search(rf"\b({forms})\s+{_SPEAKER_NOUNS}\b|\b({forms})\s+{_SPEAKING}\b", text, re.I))

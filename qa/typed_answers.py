@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from embeddings.lexical import tokenize
 from qa.answer_types import expected_type, has_type
-from qa.countries import countries_in, countries_required, country_terms
+from qa.countries import countries_in, countries_required, country_terms, speakers_asked, speaks_for
 from qa.key_terms import group_overlap, group_weights, key_term_groups
 from qa.language import detect_language
 from qa.letter_parts import answer_months
@@ -32,7 +32,8 @@ def typed_candidates(
     typed_countries = kind != "country" and config.typed_countries
     named = countries_required(question) - {"Nederland"} if typed_countries else set()
     untyped_named = named if config.all_countries else set()
-    if not (typed_kind or months or untyped_named) or not candidates:
+    speakers = speakers_asked(question) if config.speakers else set()
+    if not (typed_kind or months or untyped_named or speakers) or not candidates:
         return candidates
     floor = config.typed_window * candidates[0].score
     restates = candidates[0].lexical >= config.restates_overlap
@@ -46,6 +47,8 @@ def typed_candidates(
     if months:
         # "Hoe lang duurde de videoconferentie in juni 2020?" is not answered by April's "ruim drie uur".
         typed = [c for c in typed if about_months(c, months, sentences)]
+    if speakers:  # what a country said: the sentence itself reports it speaking
+        typed = [c for c in typed if speaks_for(sentences[c.index].text, speakers)]
     if not typed_kind:
         return [c for c in typed if untyped_named <= countries_in(near_text(c.index, sentences, after=True))]
     if not typed:

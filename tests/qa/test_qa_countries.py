@@ -70,3 +70,37 @@ def test_countries_required(question, required):
     from qa.countries import countries_required
 
     assert countries_required(question) == required
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        ("How did Moscow respond to NATO's calls?", {"Rusland"}),  # a capital stands for its government
+        ("What did Sweden's defence minister say during the session?", {"Zweden"}),
+        ("Hoe reageerde de Griekse minister op de oproep tot dialoog?", {"Griekenland"}),
+        ("Welk standpunt nam Rusland in tijdens de vergadering?", {"Rusland"}),
+        ("Wat was de officiële reactie van Ankara op de klacht?", {"Turkije"}),
+        ("What did the Dutch say allies should have?", set()),  # the letters report the Netherlands throughout
+        ("Wat besloten de ministers over Irak?", set()),
+    ],
+)
+def test_speakers_asked(question, speakers):
+    from qa.countries import speakers_asked
+
+    assert speakers_asked(question) == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "speaks"),
+    [
+        ("Tijdens de sessie vroeg de Franse minister van Defensie aandacht voor een incident.", {"Frankrijk"}, True),
+        ("Zowel de Amerikaanse als Duitse minister benadrukten dat er overleg komt.", {"Duitsland"}, True),
+        ("In aanwezigheid van de ministers van Finland en Zweden spraken de ministers.", {"Zweden"}, False),  # named
+        ("Griekenland en Turkije betwisten elkaars aanspraken.", {"Griekenland"}, False),
+        ("Any sentence at all.", set(), True),
+    ],
+)
+def test_speaks_for(text, countries, speaks):
+    from qa.countries import speaks_for
+
+    assert speaks_for(text, countries) is speaks
