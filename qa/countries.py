@@ -113,11 +113,18 @@ CAPITALS = {
     "rome": "Italië", "madrid": "Spanje", "oslo": "Noorwegen", "kopenhagen": "Denemarken", "copenhagen": "Denemarken",
 }  # fmt: skip
 _CAPITAL = re.compile(r"(?<!\w)(" + "|".join(re.escape(c) for c in CAPITALS) + r")(?!\w)", re.I)
+_PLACE_BEFORE = re.compile(r"\b(in|naar|uit|bij|rond|to|from|at|near)\s+$", re.I)  # "Wat gebeurde er in Bagdad?"
 
 
 def name_capitals(question: str) -> str:
     """The question with the country after each capital that stands for it: "Ankara (Turkije)"."""
-    return _CAPITAL.sub(lambda m: f"{m.group(1)} ({CAPITALS[m.group(1).lower()]})", question)
+
+    def country(m: re.Match) -> str:
+        if _PLACE_BEFORE.search(question[: m.start()]):  # a place, not its government
+            return m.group(1)
+        return f"{m.group(1)} ({CAPITALS[m.group(1).lower()]})"
+
+    return _CAPITAL.sub(country, question)
 
 
 @cache
