@@ -101,6 +101,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="a sum of money may answer without the question's rarest key term near it",
         ),
         EvalConfig(
+            "hybrid-any-counted-noun", composer={"counted_noun": False},
+            description="a count may answer 'how many X' without X near it",
+        ),
+        EvalConfig(
             "hybrid-no-speakers", composer={"speakers": False},
             description="'what did Russia say' may be answered by a sentence that names Russia without its words",
         ),

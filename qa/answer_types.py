@@ -110,7 +110,8 @@ UNTIL = re.compile(
     rf"\b(tot|until|till)\s+(het |de )?(laatste|eind|einde|begin|medio|\d|{MONTHS})|\b(sinds|since) (\d|{MONTHS})", re.I
 )
 DURATION_QUESTION = re.compile(
-    r"\b(hoe lang|hoeveel (jaar|jaren|maanden|weken|dagen|uur)|how long|how many (years|months|weeks|days|hours))\b",
+    r"\b(hoe lang|hoeveel (tijd|jaar|jaren|maanden|weken|dagen|uur)|how long|how much time"
+    r"|how many (years|months|weeks|days|hours))\b",
     re.I,
 )
 PERSON = re.compile(

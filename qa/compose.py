@@ -88,6 +88,9 @@ class ComposerConfig:
     # An amount answers what it is for: the question's rarest key term must be near it ("1 miljoen euro" for the
     # Revolving Fund does not answer what the Trust Fund holds, however many other words they share).
     rarest_term_kinds: tuple[str, ...] = ("money",)
+    # A count answers what it counts: "drie kerntaken" does not say how many launchers ("How many Patriot
+    # launchers ...?"); the counted word (or one of an English word's Dutch neighbours) must be near the number.
+    counted_noun: bool = True
     # An English question's word counts as found through any of its Dutch neighbours (key_term_groups), but
     # those miss more often: "dispute ... claims" finds "conflict", "discussie", not "betwisten", "aanspraken".
     typed_focus_english: float = 0.10

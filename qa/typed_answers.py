@@ -3,11 +3,12 @@ sentence holding one, about the month it names and naming the countries it names
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from embeddings.lexical import tokenize
-from qa.answer_types import expected_type, has_type
+from qa.answer_types import DURATION_QUESTION, expected_type, has_type
 from qa.countries import countries_in, countries_required, country_terms, speakers_asked, speaks_for
 from qa.key_terms import group_overlap, group_weights, key_term_groups
 from qa.language import detect_language
@@ -71,14 +72,49 @@ def typed_candidates(
         else frozenset()
     )
     needs_rarest = kind in config.rarest_term_kinds and bool(rarest)
+    counted = counted_terms(question, groups) if kind == "quantity" and config.counted_noun else []
     kept = []
     for c in typed:
         near = near_text(c.index, sentences, after=True)
         best = c is candidates[0] and config.best_needs_no_focus
         what_for = not needs_rarest or bool(rarest & set(tokenize(near)))
+        what_for = what_for and (not counted or any(_found(g, tokenize(near)) for g in counted))
         if (best or group_overlap(groups, weights, near) > focus) and named <= countries_in(near) and what_for:
             kept.append(c)
     return kept
+
+
+# "Hoeveel Nederlandse militairen ...?", "How many Patriot launchers ...?": what is counted.
+COUNTED = re.compile(r"\b(?:hoeveel|hoe veel|how many|welk aantal|what number of)\s+((?:[\w'-]+\s*){1,3})", re.I)
+FILLERS = {"ander", "andere", "other", "more", "meer", "nog", "er"}
+OF_WHAT_CAME_BEFORE = {"of", "van", "ervan", "daarvan"}  # "how many of them"
+
+
+def counted_terms(question: str, groups: list[frozenset[str]]) -> list[frozenset[str]]:
+    """What a count question counts, as groups of stems any one of which names it (an English word with its Dutch
+    neighbours): its first two words after "hoeveel" / "how many", less a country's adjective. None for a
+    question that counts a time ("hoeveel dagen"), or "how many of them"."""
+    match = COUNTED.search(question)
+    if not match or DURATION_QUESTION.search(question):
+        return []
+    words = match.group(1).split()
+    if words[0].lower() in OF_WHAT_CAME_BEFORE:
+        return []
+    stems = [t for t in tokenize(" ".join(w for w in words if w.lower() not in FILLERS)) if t not in country_terms()]
+    stems = stems[:2]
+    return [next((g for g in groups if t in g), frozenset({t})) | {t} for t in stems]
+
+
+def _found(group: frozenset[str], tokens: list[str]) -> bool:
+    """Whether a stem of the group is among the tokens, or one is the other's tail ("samenwerkingsproject" and
+    "project"), or they begin alike ("session" and "sessie")."""
+    return any(_alike(t, u) for t in group for u in tokens)
+
+
+def _alike(t: str, u: str) -> bool:
+    if t == u or (len(u) >= 5 and t.endswith(u)) or (len(t) >= 5 and u.endswith(t)):
+        return True
+    return len(t) >= 5 and len(u) >= 5 and t[:5] == u[:5]
 
 
 def sequels(c: Candidate, sentences, among: Iterable[int] | None = None) -> set[int]:

@@ -1,8 +1,10 @@
-"""Typed answers: the text a candidate sentence is read with."""
+"""Typed answers: the text a candidate sentence is read with, and what a count question counts."""
 
 from __future__ import annotations
 
-from qa.typed_answers import near_text
+import pytest
+
+from qa.typed_answers import _found, counted_terms, near_text
 
 
 def test_near_text_reads_a_sentence_with_its_heading_and_neighbours_in_its_section(fake_index):
@@ -33,3 +35,24 @@ def test_sequels_are_the_next_sentence_and_the_sections_footnotes(fake_index):
     assert note in found and sentences[note].heading.endswith("> Voetnoot 1")
     assert (j + 1 in found) == (sentences[j + 1].heading == sentences[j].heading)
     assert all(sentences[i].doc_id == sentences[j].doc_id for i in found)
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Hoeveel Nederlandse militairen werken mee?", [{"militair"}, {"werk"}]),  # not the country's adjective
+        ("How many Patriot launchers does the Netherlands have?", [{"patriot"}, {"launcher"}]),
+        ("Met hoeveel andere bondgenoten tekende Nederland?", [{"bondnoot"}, {"teek"}]),  # the first two words
+        ("How many of them are women?", []),  # counts what came before
+        ("Binnen hoeveel dagen kan de missie terugtrekken?", []),  # a time
+        ("Wat besloten de ministers?", []),
+    ],
+)
+def test_counted_terms(question, counted):
+    assert [set(g) for g in counted_terms(question, [])] == counted
+
+
+def test_a_counted_word_is_found_in_a_compound_or_a_cognate():
+    assert _found(frozenset({"samenwerkingsproject"}), ["74", "project"])
+    assert _found(frozenset({"session"}), ["twee", "sessie"])
+    assert not _found(frozenset({"launcher"}), ["drie", "kerntak"])
