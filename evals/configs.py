@@ -89,6 +89,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="'volgens de geannoteerde agenda' / 'the June 2021 report' does not favour that kind of letter",
         ),
         EvalConfig(
+            "hybrid-no-dutch-expansion", retrieval=RetrievalConfig(dutch_expansion=0),
+            description="a Dutch word the letters never use is not searched with its nearest letter word",
+        ),
+        EvalConfig(
             "hybrid-no-glossary", retrieval=RetrievalConfig(glossary=False),
             description="English words get only the encoder's Dutch neighbours, not the domain glossary's terms",
         ),

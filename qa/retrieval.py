@@ -14,7 +14,7 @@ import numpy as np
 from embeddings.crosslingual import content_words, nearest_word_groups
 from embeddings.encoders import Encoder
 from embeddings.glossary import translations
-from embeddings.lexical import bm25_scores
+from embeddings.lexical import bm25_scores, tokenize
 from embeddings.store import Index, IndexedPassage
 from qa.answer_types import DAY_AND_MONTH
 from qa.countries import name_capitals
@@ -53,6 +53,9 @@ class RetrievalConfig:
     english_bm25_weight: float = 0.5  # an English question's words, with their Dutch neighbours
     english_expansion: int = 2  # Dutch neighbours per English question word (0: none; embeddings/crosslingual.py)
     expansion_min_cosine: float = 0.88
+    # A Dutch question's words that the letters never use are searched with their nearest letter words too
+    # ("luchtverdedigingsverband": "luchtverdediging"; "geschil": "conflict").
+    dutch_expansion: int = 1  # the nearest one (0: none); the second is often a false friend ("ruzie": "rusland")
     glossary: bool = True  # ... and the Dutch terms embeddings/glossary.py gives for them
     sentence_weight: float = 0.75  # dense = passage cosine + weight * its best sentence's cosine
     # The cross-lingual encoder's passage + best-sentence cosine (Index.crosslingual_vectors), fused beside e5.
@@ -190,6 +193,11 @@ class Retriever:
             self._last_query = cached
         return cached[1]
 
+    def unknown_words(self, question: str) -> list[str]:
+        """The question's content words that the letters never use ("ruzie", "luchtverdedigingsverband")."""
+        vocabulary = self.index.bm25.vocab
+        return [w for w in content_words(question) if not any(t in vocabulary for t in tokenize(w))]
+
     def dutch_neighbours(self, question: str) -> list[str]:
         """The letters' words nearest to each of the question's words (for an English question). A month is
         translated instead: its embedding's nearest words include the other months. Remembered for the last
@@ -287,6 +295,9 @@ class Retriever:
             bonus = bonus * c.dated_month_weight / c.month_weight if c.month_weight else bonus
         if method in ("bm25", "hybrid"):
             lexical_query = f"{question} {' '.join(self.dutch_neighbours(question))}" if english else question
+            if not english and c.dutch_expansion and (unknown := self.unknown_words(question)):
+                groups = self.dutch_neighbour_groups(" ".join(unknown))
+                lexical_query = f"{question} {' '.join(w for _, g in groups for w in g[: c.dutch_expansion])}"
             out["bm25"] = bm25_scores(self.index.bm25, lexical_query)
         if method in ("dense", "hybrid"):
             out["dense"] = self.dense_scores(question)

@@ -473,3 +473,21 @@ def test_question_less_its_meeting_clause_is_held_to_the_floor_as_a_whole(real_a
     check_answer(answer, real_assistant)
     assert not answer.abstained and quoted in answer.answer
     assert answer.citations[0].doc_id == DOC_001
+
+
+def test_a_dutch_word_the_letters_never_use_is_searched_with_its_nearest_letter_word(real_assistant):
+    retriever = real_assistant.retriever
+    unknown = retriever.unknown_words("Welke bondgenoten zitten in het luchtverdedigingsverband?")
+    assert "luchtverdedigingsverband" in unknown and "bondgenoten" not in unknown
+    [(word, nearest)] = retriever.dutch_neighbour_groups("luchtverdedigingsverband")
+    assert "luchtverdediging" in nearest[:1]
+
+
+def test_what_a_country_said_needs_the_letters_to_report_it_speaking(real_assistant):
+    # The June 2020 report names Sweden among the guests but reports nothing its minister said.
+    assert real_assistant.ask(
+        "What did Sweden's defence minister say during NATO's June 2020 pandemic session?"
+    ).abstained
+    french = real_assistant.ask("Wat zei de Franse minister van Defensie in juni 2020?")
+    check_answer(french, real_assistant)
+    assert not french.abstained and "Franse minister" in french.answer

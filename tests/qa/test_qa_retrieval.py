@@ -125,6 +125,13 @@ def test_rrf_config_changes_fusion_but_not_plumbing(fake_index, corpus, hashing_
     assert "Revolving Fund" in results[0].passage.text
 
 
+def test_unknown_words_are_those_the_letters_never_use(fake_index, hashing_encoder):
+    retriever = Retriever(fake_index, hashing_encoder)
+    assert retriever.unknown_words("Hoeveel draagt Nederland bij aan het luchtverdedigingsverband?") == [
+        "luchtverdedigingsverband"
+    ]
+
+
 def test_bm25_only_retriever_needs_no_encoder(fake_index):
     retriever = Retriever(fake_index, None)
     results = retriever.search("Revolving Fund", k=2, method="bm25")
