@@ -479,7 +479,7 @@ def test_a_dutch_word_the_letters_never_use_is_searched_with_its_nearest_letter_
     retriever = real_assistant.retriever
     unknown = retriever.unknown_words("Welke bondgenoten zitten in het luchtverdedigingsverband?")
     assert "luchtverdedigingsverband" in unknown and "bondgenoten" not in unknown
-    [(word, nearest)] = retriever.dutch_neighbour_groups("luchtverdedigingsverband")
+    [(_, nearest)] = retriever.dutch_neighbour_groups("luchtverdedigingsverband")
     assert "luchtverdediging" in nearest[:1]
 
 
