@@ -44,6 +44,8 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Samen met welk buurland stelde Nederland een inbreng op?", "country"),
         ("Which Baltic state signed the Letter of Intent?", "country"),
         ("Which countries did the Netherlands want in the deal?", "country"),
+        ("List the nine allies that joined the Netherlands.", "country"),
+        ("Noem de landen die de intentieverklaring tekenden.", "country"),
         ("Can the public know which ally has which technologies?", None),  # yes or no
         ("Kan de NAVO zeggen hoeveel militairen er zijn?", None),
         ("Wie voert het bevel over de NAVO-missie in Irak?", "person"),
