@@ -77,8 +77,9 @@ def typed_candidates(
     for c in typed:
         near = near_text(c.index, sentences, after=True)
         best = c is candidates[0] and config.best_needs_no_focus
-        what_for = not needs_rarest or bool(rarest & set(tokenize(near)))
-        what_for = what_for and (not counted or any(_found(g, tokenize(near)) for g in counted))
+        tokens = tokenize(near)
+        what_for = not needs_rarest or bool(rarest & set(tokens))
+        what_for = what_for and (not counted or any(_found(g, tokens) for g in counted))
         if (best or group_overlap(groups, weights, near) > focus) and named <= countries_in(near) and what_for:
             kept.append(c)
     return kept
