@@ -137,14 +137,14 @@ def country_terms() -> frozenset[str]:
 # "How did Moscow respond ...?", "Wat zei de Zweedse minister ...?", "Welk standpunt nam Rusland in?": what a
 # country said is answered only where the letters report that country speaking, not where they merely name it.
 _SPEAKER_QUESTION = re.compile(
-    r"\b(?:what|how)\s+did\s+(?P<en>[\w'’ -]{2,60}?)\s+(?:\w+ly\s+|themselves\s+)?"
+    r"\b(?:what|how)\s+did\s+(?P<en>[\w'’() -]{2,60}?)\s+(?:\w+ly\s+|themselves\s+)?"
     r"(?:say|respond|react|reply|propose|argue|think|put forward)\b"
     r"|\b(?:reaction|response|position|stance|view)\s+(?:of|from)\s+"
-    r"(?P<en_of>[\w'’ -]{2,40}?)(?=\s+(?:on|to|at|in|about)\b|\?)"
+    r"(?P<en_of>[\w'’() -]{2,40}?)(?=\s+(?:on|to|at|in|about)\b|\?)"
     r"|\b(?:hoe\s+reageerden?|hoe\s+reageert|wat\s+(?:zei|zeiden|zegt|vond|vonden|vindt)"
     r"|welk\s+standpunt\s+(?:nam|namen|neemt))"
-    r"\s+(?P<nl>[\w'’ -]{2,60}?)(?=\s+(?:op|over|tijdens|in|bij|naar|aan|van)\b|\s*\?)"
-    r"|\breactie\s+van\s+(?P<nl_of>[\w'’ -]{2,40}?)(?=\s+(?:op|over|tijdens|in|bij)\b|\s*\?)",
+    r"\s+(?P<nl>[\w'’() -]{2,60}?)(?=\s+(?:op|over|tijdens|in|bij|naar|aan|van)\b|\s*\?)"
+    r"|\breactie\s+van\s+(?P<nl_of>[\w'’() -]{2,40}?)(?=\s+(?:op|over|tijdens|in|bij)\b|\s*\?)",
     re.I,
 )
 _SPEAKER_NOUNS = (

@@ -80,6 +80,9 @@ def test_countries_required(question, required):
         ("Hoe reageerde de Griekse minister op de oproep tot dialoog?", {"Griekenland"}),
         ("Welk standpunt nam Rusland in tijdens de vergadering?", {"Rusland"}),
         ("Wat was de officiële reactie van Ankara op de klacht?", {"Turkije"}),
+        # as the retriever's focus writes it, the capital annotated with its country
+        ("How did Ankara (Turkije) react to the criticism?", {"Turkije"}),
+        ("Hoe reageerde Minsk (Belarus) op de kritiek?", {"Belarus"}),
         ("What did the Dutch say allies should have?", set()),  # the letters report the Netherlands throughout
         ("Wat besloten de ministers over Irak?", set()),
     ],
