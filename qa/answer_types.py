@@ -39,7 +39,8 @@ COUNTRY_QUESTION = re.compile(
     r"\b(welke (andere |\w+ )?(\w*landen|bondgenoten|lidstaten|staten|staat|land)"
     r"|welk (ander |\w+ )?\w*(land|bondgenoot)"
     # not "what did allies back ...?", which asks what, of allies
-    r"|(which|what) (other |(?!(?:did|do|does|were|was|are|is|had|have|will|would|could|should)\b)\w+ )?"
+    r"|(which|what) (other |(?!(?:did|do|does|were|was|are|is|had|have|will|would|could|should)\b)\w+ "
+    r"|(?-i:[A-Z]\w+ [A-Z]\w+ ))?"  # "which Middle Eastern country"
     r"(countries|country|allies|ally|member states|nations|nation|states|state))\b"
     # "List the nine allies that ...", "Noem de landen die ..."
     r"|^\W*(list|name|noem|geef)\s+(\w+\s+){0,2}(allies|countries|member states|bondgenoten|landen|lidstaten)\b",
