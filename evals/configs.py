@@ -109,6 +109,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="a count may answer 'how many X' without X near it",
         ),
         EvalConfig(
+            "hybrid-no-crosslingual-vouch", composer={"crosslingual_vouch_english": 0.0},
+            description="an English question under e5's floor is refused however close USE finds a sentence",
+        ),
+        EvalConfig(
             "hybrid-no-speakers", composer={"speakers": False},
             description="'what did Russia say' may be answered by a sentence that names Russia without its words",
         ),

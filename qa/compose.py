@@ -79,6 +79,10 @@ class ComposerConfig:
     # letters never touch ("At what temperature does water boil?"): e5 cosines sit too close together to tell.
     # The lowest answerable English question of the seven sets scores 0.24; 0: off.
     offtopic_floor_english: float = 0.21
+    # ... and one whose best sentence has a USE cosine of at least this is about it, though e5 (weaker across
+    # languages) puts it under the floor: the dev sets' unanswerable English questions under the floor reach
+    # 0.36, their answered ones 0.48 ("What did allies give Turkey credit for ...?"). 0: off.
+    crosslingual_vouch_english: float = 0.45
     # A question asking for an amount, a share, a count, a person's name or a time is answered only by a sentence
     # holding one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
     typed_kinds: tuple[str, ...] = ("money", "percentage", "quantity", "country", "person", "year", "day", "date")
@@ -257,7 +261,7 @@ class ExtractiveComposer:
             # and its cosines run lower ("Wat ondertekende Nederland en marge?")
             whole_scores = retriever.sentence_scores(whole)
             best = max(best, max(float(whole_scores[c.index]) for c in candidates))
-        if best >= floor:
+        if best >= floor or self._crosslingual_vouch(question, language, candidates, retriever):
             return False
         # The key terms found together in one sentence (with its context) vouch for it even when the embedding is
         # unsure; not where the letters never use one of them ("Wat is de hoofdstad van Noord-Macedonië?").
@@ -288,6 +292,15 @@ class ExtractiveComposer:
             and not (skip_signature and sentences[c.index].heading == SIGNATURE)
             and not (skip_papers and paper(sentences[c.index].text))
         ]
+
+    def _crosslingual_vouch(
+        self, question: str, language: str, candidates: list[Candidate], retriever: Retriever
+    ) -> bool:
+        vouch = self.config.crosslingual_vouch_english
+        if language != "en" or not vouch or not retriever.crosslingual_weight(True):
+            return False
+        scores = retriever.crosslingual_sentence_scores(question)
+        return max(float(scores[c.index]) for c in candidates) >= vouch
 
     def _off_topic(self, question: str, language: str, retriever: Retriever) -> bool:
         floor = self.config.offtopic_floor_english

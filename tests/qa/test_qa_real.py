@@ -290,6 +290,21 @@ def test_off_topic_english_question_abstains(real_assistant):
     assert answer.abstained and answer.answer == "The documents do not answer this."
 
 
+def test_english_question_under_the_e5_floor_is_answered_where_use_vouches(real_assistant):
+    # e5 puts the answer under its English floor; USE, trained on translation pairs, scores it 0.48
+    from dataclasses import replace
+
+    question = "What did allies give Turkey credit for?"
+    answer = real_assistant.ask(question)
+    assert not answer.abstained and DOC_002 in {c.doc_id for c in answer.citations}
+    config = real_assistant.composer.config
+    try:
+        real_assistant.composer.config = replace(config, crosslingual_vouch_english=0.0)
+        assert real_assistant.ask(question).abstained
+    finally:
+        real_assistant.composer.config = config
+
+
 def test_unknown_year_abstains(real_assistant):
     answer = real_assistant.ask("Wat besloten de ministers in 1995 over Irak?")
     assert answer.abstained and answer.citations == ()
