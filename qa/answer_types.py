@@ -25,6 +25,7 @@ MONEY_QUESTION = re.compile(
     r"\b(hoeveel (geld|euro|dollar)|welk bedrag|hoe ?veel (kost|kosten|bedraagt|bedroeg)|wat (kost|kosten|kostte)"
     r"|hoe groot (is|was|zijn) (het|de) (\w+ ){0,3}(budget|begroting|fonds|bijdrage)"
     r"|how much (money|funding|does|did|will|is|was)|what amount|in euros?|how large is the budget|size of\b.*\bbudget"
+    r"|price tag|prijskaartje"
     r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage|uitgegeven|uitgaven|besteed)"
     r"|hoeveel (draagt|dragen|droeg|droegen|stort|stortte|doneert|doneerde)\b"
     r"|hoeveel (gaf|geeft|gaven|geven)\b.*\buit|how much\b.*\b(spend|spent|spending|cost|contribute\w*))\b",
@@ -40,7 +41,7 @@ COUNTRY_QUESTION = re.compile(
     r"|welk (ander |\w+ )?\w*(land|bondgenoot)"
     # not "what did allies back ...?", which asks what, of allies
     r"|(which|what) (other |(?!(?:did|do|does|were|was|are|is|had|have|will|would|could|should)\b)\w+ "
-    r"|(?-i:[A-Z]\w+ [A-Z]\w+ ))?"  # "which Middle Eastern country"
+    r"|(?-i:[A-Z][\w-]+ [A-Z]\w+ |[A-Z]\w+-[A-Z]\w+ ))?"  # "which Middle Eastern country", "Indo-Pacific"
     r"(countries|country|allies|ally|member states|nations|nation|states|state))\b"
     # "List the nine allies that ...", "Noem de landen die ..."
     r"|^\W*(list|name|noem|geef)\s+(\w+\s+){0,2}(allies|countries|member states|bondgenoten|landen|lidstaten)\b",

@@ -27,7 +27,9 @@ MONTH_YEAR = re.compile(rf"\b({MONTHS})\s+{_YEAR}\b", re.I)
 # A question about what happened, not about what was planned.
 PAST = re.compile(
     r"\b(werd|werden|was|waren|besloot|besloten|nam|namen|kwam|kwamen|sprak|spraken|vond|vonden|bleek|bleken"
-    r"|did|were|decided|agreed|took|happened|concluded|adopted|resulted|came|outcome|outcomes|uitkomst|uitkomsten)\b",
+    r"|did|were|decided|agreed|took|happened|concluded|adopted|resulted|came|outcome|outcomes|uitkomst|uitkomsten"
+    # what came of it in the end
+    r"|uiteindelijk|eventually|ultimately|in the end|ended up|approved|goedgekeurd|keurden)\b",
     re.I,
 )
 FUTURE = re.compile(

@@ -44,6 +44,8 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Samen met welk buurland stelde Nederland een inbreng op?", "country"),
         ("Which Baltic state signed the Letter of Intent?", "country"),
         ("Which Middle Eastern country already had that status?", "country"),  # a two-word name of a region
+        ("Which Indo-Pacific countries did the Secretary General name?", "country"),
+        ("What is the price tag of the package?", "money"),
         ("What prompted many allies to act?", None),  # what, not which allies
         ("Which countries did the Netherlands want in the deal?", "country"),
         ("List the nine allies that joined the Netherlands.", "country"),
