@@ -137,7 +137,7 @@ def country_terms() -> frozenset[str]:
 # "How did Moscow respond ...?", "Wat zei de Zweedse minister ...?", "Welk standpunt nam Rusland in?": what a
 # country said is answered only where the letters report that country speaking, not where they merely name it.
 _SPEAKER_QUESTION = re.compile(
-    r"\b(?:what|how)\s+did\s+(?P<en>[\w'’() -]{2,60}?)\s+(?:\w+ly\s+|themselves\s+)?"
+    r"(?:\b(?:what|how)\s+|^\W*)did\s+(?P<en>[\w'’() -]{2,60}?)\s+(?:\w+ly\s+|themselves\s+)?"
     r"(?:say|respond|react|reply|propose|argue|think|put forward)\b"
     r"|\b(?:reaction|response|position|stance|view)\s+(?:of|from)\s+"
     r"(?P<en_of>[\w'’() -]{2,40}?)(?=\s+(?:on|to|at|in|about)\b|\?)"

@@ -83,6 +83,8 @@ def test_countries_required(question, required):
         # as the retriever's focus writes it, the capital annotated with its country
         ("How did Ankara (Turkije) react to the criticism?", {"Turkije"}),
         ("Hoe reageerde Minsk (Belarus) op de kritiek?", {"Belarus"}),
+        ("Did Sweden's defence minister put forward a proposal?", {"Zweden"}),  # whether it spoke, and what
+        ("Did NATO end up deciding on it?", set()),
         ("What did the Dutch say allies should have?", set()),  # the letters report the Netherlands throughout
         ("Wat besloten de ministers over Irak?", set()),
     ],
