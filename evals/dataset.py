@@ -12,14 +12,14 @@ from corpus import Corpus
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.jsonl"
 HELDOUT_FILE = Path(__file__).resolve().parent / "heldout.jsonl"
 # The held-out sets in the order they were written, each first measured on the system as it stood (README,
-# "Measured"). heldout2-14 were written from the letters alone by a helper who never ran the system. heldout2-10
+# "Measured"). heldout2-16 were written from the letters alone by a helper who never ran the system. heldout2-14
 # were then used to develop changes (heldout4 and heldout5 in session 5, heldout6 in session 6, heldout7 and
-# heldout8 in session 7, heldout9 and heldout10 in session 8, each after its blind measurements). heldout11-14 ask
-# in a user's own words rather than the letters'; heldout13 and heldout14 were used to develop changes in session 8
-# after one measurement, heldout11 and heldout12 were measured blind at the start and the end of session 8 only.
+# heldout8 in session 7, heldout9, heldout10, heldout13 and heldout14 in session 8, heldout11 and heldout12 in
+# session 9, each after its blind measurements). heldout11-16 ask in a user's own words rather than the letters';
+# heldout15 and heldout16 were measured blind at the start and the end of session 9 only.
 HELDOUT_SETS = {
     name: Path(__file__).resolve().parent / f"{name}.jsonl"
-    for name in ("heldout", *(f"heldout{n}" for n in range(2, 15)))
+    for name in ("heldout", *(f"heldout{n}" for n in range(2, 17)))
 }
 REQUIRED = ("id", "question", "language", "answers", "doc_ids", "evidence", "category")
 

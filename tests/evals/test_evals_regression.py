@@ -33,17 +33,18 @@ MAX_FALSE_REFUSAL = 0.06  # measured 0.020 (3 of 150 answerable questions refuse
 # defaults were chosen and never tuned on retrieval; measured with `qa eval --config hybrid --questions ...`.
 HELDOUT_FLOORS = {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.90, "right_doc_cited": 0.96, "refusal_rate": 0.77}
 # measured 0.855, 0.982, 0.927, 0.982, 0.833 (15 of 18 refused); false refusals 0.018 (1 of 55)
-# heldout2-14 (60 questions each, 42 answerable, 21 of them English), written blind; heldout2-10, 13 and 14 were
-# used to develop changes after their first measurements, heldout11 and heldout12 were only measured (README,
-# "Measured"). heldout11-14 ask in a user's own words and score lower. Measured at the end of session 8 (hit@1,
-# hit@5, accepted, right doc, refusal; false refusals): heldout2 0.952, 1.000, 0.952, 1.000, 0.722; 0.000. heldout3
-# 0.929, 1.000, 0.929, 0.976, 0.833; 0.024. heldout4 0.857, 1.000, 0.810, 1.000, 0.778; 0.000. heldout5 0.881,
-# 1.000, 0.905, 0.952, 0.778; 0.024. heldout6 0.905, 0.952, 0.952, 0.976, 0.667; 0.024. heldout7 0.905, 0.952,
-# 0.857, 0.905, 0.611; 0.071. heldout8 0.833, 0.976, 0.881, 0.905, 0.722; 0.024. heldout9 0.929, 1.000, 0.929,
-# 1.000, 0.778; 0.000. heldout10 0.905, 0.976, 0.905, 0.976, 0.778; 0.000. heldout11 0.857, 0.976, 0.762, 0.881,
-# 0.722; 0.119. heldout12 0.738, 1.000, 0.762, 0.976, 0.611; 0.000. heldout13 0.738, 0.929, 0.857, 0.929, 0.611;
-# 0.024. heldout14 0.833, 0.952, 0.810, 0.929, 0.333; 0.071. Each floor is about one question under. The sets
-# whose false refusals exceed MAX_FALSE_REFUSAL have their own ceiling.
+# heldout2-16 (60 questions each, 42 answerable, 21 of them English), written blind; heldout2-14 were used to
+# develop changes after their first measurements, heldout15 and heldout16 were only measured (README, "Measured").
+# heldout11-16 ask in a user's own words and score lower. Measured at the end of session 9 (hit@1, hit@5, accepted,
+# right doc, refusal; false refusals): heldout2 0.952, 1.000, 0.952, 1.000, 0.722; 0.000. heldout3 0.929, 1.000,
+# 0.929, 0.976, 0.833; 0.024. heldout4 0.857, 1.000, 0.810, 1.000, 0.778; 0.000. heldout5 0.881, 1.000, 0.905, 0.952,
+# 0.778; 0.024. heldout6 0.905, 0.952, 0.952, 0.976, 0.667; 0.024. heldout7 0.905, 0.952, 0.857, 0.905, 0.611;
+# 0.071. heldout8 0.833, 0.976, 0.881, 0.905, 0.722; 0.024. heldout9 0.929, 1.000, 0.929, 1.000, 0.778; 0.000.
+# heldout10 0.905, 0.976, 0.905, 0.976, 0.778; 0.000. heldout11 0.857, 0.976, 0.810, 0.929, 0.944; 0.071. heldout12
+# 0.738, 1.000, 0.762, 0.976, 0.722; 0.000. heldout13 0.738, 0.929, 0.857, 0.929, 0.667; 0.024. heldout14 0.833,
+# 0.952, 0.810, 0.929, 0.444; 0.071. heldout15 0.786, 0.976, 0.738, 0.881, 0.778; 0.071. heldout16 0.857, 1.000,
+# 0.810, 0.929, 0.500; 0.048. Each floor is about one question under. The sets whose false refusals exceed
+# MAX_FALSE_REFUSAL have their own ceiling.
 LATER_FLOORS = {
     "heldout2": {"hit@1": 0.92, "hit@5": 0.97, "accepted": 0.92, "right_doc_cited": 0.97, "refusal_rate": 0.66},
     "heldout3": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.90, "right_doc_cited": 0.95, "refusal_rate": 0.77},
@@ -54,12 +55,15 @@ LATER_FLOORS = {
     "heldout8": {"hit@1": 0.80, "hit@5": 0.95, "accepted": 0.85, "right_doc_cited": 0.88, "refusal_rate": 0.66},
     "heldout9": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.90, "right_doc_cited": 0.97, "refusal_rate": 0.72},
     "heldout10": {"hit@1": 0.88, "hit@5": 0.95, "accepted": 0.88, "right_doc_cited": 0.95, "refusal_rate": 0.72},
-    "heldout11": {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.73, "right_doc_cited": 0.85, "refusal_rate": 0.66},
-    "heldout12": {"hit@1": 0.71, "hit@5": 0.97, "accepted": 0.73, "right_doc_cited": 0.95, "refusal_rate": 0.55},
-    "heldout13": {"hit@1": 0.71, "hit@5": 0.90, "accepted": 0.83, "right_doc_cited": 0.90, "refusal_rate": 0.55},
-    "heldout14": {"hit@1": 0.80, "hit@5": 0.92, "accepted": 0.78, "right_doc_cited": 0.90, "refusal_rate": 0.27},
+    "heldout11": {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.78, "right_doc_cited": 0.90, "refusal_rate": 0.88},
+    "heldout12": {"hit@1": 0.71, "hit@5": 0.97, "accepted": 0.73, "right_doc_cited": 0.95, "refusal_rate": 0.66},
+    "heldout13": {"hit@1": 0.71, "hit@5": 0.90, "accepted": 0.83, "right_doc_cited": 0.90, "refusal_rate": 0.61},
+    "heldout14": {"hit@1": 0.80, "hit@5": 0.92, "accepted": 0.78, "right_doc_cited": 0.90, "refusal_rate": 0.38},
+    "heldout15": {"hit@1": 0.76, "hit@5": 0.95, "accepted": 0.71, "right_doc_cited": 0.85, "refusal_rate": 0.72},
+    "heldout16": {"hit@1": 0.83, "hit@5": 0.97, "accepted": 0.78, "right_doc_cited": 0.90, "refusal_rate": 0.44},
 }
-MAX_FALSE_REFUSAL_BY_SET = {"heldout7": 0.10, "heldout11": 0.15, "heldout14": 0.10}  # measured 0.071, 0.119, 0.071
+# measured 0.071, 0.071, 0.071, 0.071
+MAX_FALSE_REFUSAL_BY_SET = {"heldout7": 0.10, "heldout11": 0.10, "heldout14": 0.10, "heldout15": 0.10}
 
 pytestmark = pytest.mark.slow
 
