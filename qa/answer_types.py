@@ -26,6 +26,10 @@ MONEY_QUESTION = re.compile(
     r"|hoe groot (is|was|zijn) (het|de) (\w+ ){0,3}(budget|begroting|fonds|bijdrage)"
     r"|how much (money|funding|does|did|will|is|was)|what amount|in euros?|how large is the budget|size of\b.*\bbudget"
     r"|price tag|prijskaartje"
+    # "What budget has NATO set aside ...?"; "Wat is het Nederlandse aandeel in het Revolving Fund?"
+    r"|(what|which) budget (has|have|had|did|does|is|was|will)|welk budget (heeft|had|is|was|wordt|werd)"
+    r"|(wat is|wat was|what is|what was) (het|de|the) ([\w'’]+ ){0,2}(aandeel|bijdrage|contribution|share)"
+    r" (in|aan|to|of)\b.*\b(fund|fonds)"
     r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage|uitgegeven|uitgaven|besteed)"
     r"|hoeveel (draagt|dragen|droeg|droegen|stort|stortte|doneert|doneerde)\b"
     r"|hoeveel (gaf|geeft|gaven|geven)\b.*\buit|how much\b.*\b(spend|spent|spending|cost|contribute\w*))\b",
@@ -115,7 +119,8 @@ UNTIL = re.compile(
 )
 DURATION_QUESTION = re.compile(
     r"\b(hoe lang|hoeveel (tijd|jaar|jaren|maanden|weken|dagen|uur)|how long|how much time"
-    r"|how many (years|months|weeks|days|hours))\b",
+    r"|how many (years|months|weeks|days|hours)"
+    r"|binnen welke (termijn|periode|tijd)|(within|in) what (time ?frame|period|time)|what time ?frame)\b",
     re.I,
 )
 PERSON = re.compile(

@@ -88,6 +88,8 @@ def typed_candidates(
 # "Hoeveel Nederlandse militairen ...?", "How many Patriot launchers ...?": what is counted.
 COUNTED = re.compile(r"\b(?:hoeveel|hoe veel|how many|welk aantal|what number of)\s+((?:[\w'-]+\s*){1,3})", re.I)
 FILLERS = {"ander", "andere", "other", "more", "meer", "nog", "er"}
+# "Over hoeveel mensen ...?" counts people of any kind: "bijna 1 miljard inwoners" answers it.
+ANY_PEOPLE = {"mens", "peopl", "person", "persoon", "individual"}
 OF_WHAT_CAME_BEFORE = {"of", "van", "ervan", "daarvan"}  # "how many of them"
 
 
@@ -103,6 +105,8 @@ def counted_terms(question: str, groups: list[frozenset[str]]) -> list[frozenset
         return []
     stems = [t for t in tokenize(" ".join(w for w in words if w.lower() not in FILLERS)) if t not in country_terms()]
     stems = stems[:2]
+    if ANY_PEOPLE & set(stems[:1]):
+        return []
     return [next((g for g in groups if t in g), frozenset({t})) | {t} for t in stems]
 
 

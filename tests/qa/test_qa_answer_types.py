@@ -46,6 +46,11 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Which Middle Eastern country already had that status?", "country"),  # a two-word name of a region
         ("Which Indo-Pacific countries did the Secretary General name?", "country"),
         ("What is the price tag of the package?", "money"),
+        ("What budget has NATO set aside for the operation plan?", "money"),
+        ("Wat is het Nederlandse aandeel in het Revolving Fund?", "money"),  # a share of a fund is a sum
+        ("Welk aandeel had Den Haag in de strengere regels voor trustfondsen?", None),  # a part played, no sum
+        ("Binnen welke termijn moeten bondgenoten aan de eisen voldoen?", "quantity"),  # a time
+        ("Within what time frame will the mission withdraw?", "quantity"),
         ("What prompted many allies to act?", None),  # what, not which allies
         ("Which countries did the Netherlands want in the deal?", "country"),
         ("List the nine allies that joined the Netherlands.", "country"),

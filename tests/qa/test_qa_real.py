@@ -369,6 +369,18 @@ def test_key_terms_the_letters_never_use_do_not_vouch_for_an_answer(real_assista
             "How much does the Netherlands contribute to the Revolving Fund?",
             "1 miljoen euro",
         ),
+        # ... nor what budget the operation plan for a second wave has; a share of a fund is its sum
+        (
+            "What budget has NATO set aside for its operation plan for a second wave of the pandemic?",
+            "Wat is de Nederlandse bijdrage aan het Revolving Fund?",
+            "1 miljoen euro",
+        ),
+        # A time frame is a time: the Baseline Requirements have none, Resolute Support's is 135 days.
+        (
+            "Binnen welke termijn moeten bondgenoten aan de Baseline Requirements voldoen?",
+            "Binnen welke termijn kan Resolute Support zich terugtrekken na het akkoord?",
+            "135 dagen",
+        ),
         # No letter speaks of the autumn of 2021; one reports the autumn of 2020.
         (
             "Wat besloten de defensieministers in het najaar van 2021 over Irak?",

@@ -44,6 +44,8 @@ def test_sequels_are_the_next_sentence_and_the_sections_footnotes(fake_index):
         ("How many Patriot launchers does the Netherlands have?", [{"patriot"}, {"launcher"}]),
         ("Met hoeveel andere bondgenoten tekende Nederland?", [{"bondnoot"}, {"teek"}]),  # the first two words
         ("How many of them are women?", []),  # counts what came before
+        ("Over hoeveel mensen strekt de bescherming zich uit?", []),  # people of any kind: "1 miljard inwoners"
+        ("How many people live in the treaty area?", []),
         ("Binnen hoeveel dagen kan de missie terugtrekken?", []),  # a time
         ("Wat besloten de ministers?", []),
     ],
