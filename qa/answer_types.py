@@ -84,7 +84,9 @@ PERSON_QUESTION = re.compile(
 )
 # "Op welke datum ...?" asks for a day; "Wanneer ...?" for any time ("voor het zomerreces" will do); "When
 # ministers touched on Syria, what did ...?" for neither.
-DAY_QUESTION = re.compile(r"\b(op welke (datum|dag)|welke datum|on what (date|day)|what date|which date)\b", re.I)
+DAY_QUESTION = re.compile(
+    r"\b(op welke (datum|dag)|welke (datum|dag)|on what (date|day)|(what|which) (date|day))\b", re.I
+)
 DATE_QUESTION = re.compile(
     rf"{DAY_QUESTION.pattern}|^\W*((en|and|tot|vanaf|sinds|per|since|until|from) )?(wanneer|when)\b(?![^?]*,)", re.I
 )
@@ -128,6 +130,10 @@ PERSON = re.compile(
     r"|\b(?:[Mm]inister|[Pp]resident|[Ss]taatssecretaris|[Ss]ecretaris-[Gg]eneraal|[Gg]eneraal|[Aa]mbassadeur)s?"
     r" (?:van )?(?!Buitenlandse|Defensie|Zaken|Financiën|Algemene|van\b)[A-Z][a-zë]+"  # Minister Kaag
 )
+# A group's member listed with the country that put them forward ("Anja Dalgaard-Nielsen (Denemarken)") answers
+# who is that country's member; not any question about a country's person ("Wie zat er namens Washington aan tafel?").
+MEMBER_QUESTION = re.compile(r"\b(lid|leden|members?|panel|\w*groep|\w*group)\b", re.I)
+NAMED_MEMBER = re.compile(r"\b[A-Z][a-zë]+(?: [a-z]+)* [A-Z][\w-]+ \(([A-Z][^)]*)\)")
 # A time, named or relative: "15 april", "oktober dit jaar", "2021", "de dag voor de bijeenkomst", "voor het
 # zomerreces", "binnen zes maanden".
 DATE = re.compile(
@@ -197,6 +203,10 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
         # Ministers"): a question after it names it.
         allies_only = bool(ALLIES_QUESTION.search(question))
         return bool(countries_in(text, allies_only) - countries_in(question) - {"Nederland"})
+    if kind == "person" and MEMBER_QUESTION.search(question):
+        asked = countries_in(question)
+        if any(countries_in(m.group(1)) & asked for m in NAMED_MEMBER.finditer(text)):
+            return True
     for number in set(re.findall(r"\d+", question)):  # "how many of the 74 projects": 74 is no answer
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
     if kind == "person":  # "Wie volgde Jens Stoltenberg op?" is not answered by Stoltenberg, nor "A.Th.B. Bijleveld-

@@ -39,6 +39,8 @@ def typed_candidates(
     floor = config.typed_window * candidates[0].score
     restates = candidates[0].lexical >= config.restates_overlap
     follow = sequels(candidates[0], sentences, (c.index for c in candidates)) if restates else set()
+    if kind in TIME_KINDS and THEN.search(sentences[candidates[0].index].text):
+        follow |= antecedent(candidates[0].index, sentences)  # "Op 6 april ... Er werd toen afgesproken dat ..."
     typed = [
         c
         for c in candidates
@@ -133,6 +135,15 @@ def sequels(c: Candidate, sentences, among: Iterable[int] | None = None) -> set[
     )
     among = range(len(sentences)) if among is None else among
     return after | {j for j in among if sentences[j].doc_id == here.doc_id and sentences[j].heading.startswith(notes)}
+
+
+TIME_KINDS = ("day", "date", "year")
+THEN = re.compile(r"\b(toen|destijds|then)\b", re.I)
+
+
+def antecedent(j: int, sentences) -> set[int]:
+    """The sentence before, in the same section: where "toen" ("then") points for its time."""
+    return {j - 1} if j > 0 and _section(sentences[j - 1]) == _section(sentences[j]) else set()
 
 
 def _section(sentence) -> tuple[str, str]:

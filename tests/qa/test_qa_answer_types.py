@@ -72,6 +72,8 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Wie zat er namens Washington aan tafel?", "person"),  # who spoke for a country
         ("Who signed on behalf of the Netherlands?", "person"),
         ("Hoe groot is de reflectiegroep?", "quantity"),
+        ("The ministerials were a run-up to the summit. What day was that summit?", "day"),
+        ("On which day did the ministers agree?", "day"),
         ("Hoe groot zijn de problemen waarvoor corona de bondgenoten stelt?", None),
     ],
 )
@@ -110,6 +112,26 @@ def test_expected_type(question, kind):
         ("De reflectiegroep is samengesteld uit 10 personen.", "quantity", "Hoe lang duurt het proces?", False),
         ("kunnen rekenen op steun tot het laatste moment", "quantity", "Hoe lang krijgen ze steun?", True),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "", True),
+        # a group's member listed with their country answers who is that country's member, and no other question
+        (
+            "Greta Bossenmeier (Canada), Anja Dalgaard-Nielsen (Denemarken)",
+            "person",
+            "Wie is namens Denemarken lid?",
+            True,
+        ),
+        (
+            "Greta Bossenmeier (Canada), Anja Dalgaard-Nielsen (Denemarken)",
+            "person",
+            "Wie is namens Italië lid?",
+            False,
+        ),
+        (
+            "Greta Bossenmeier (Canada), Anja Dalgaard-Nielsen (Denemarken)",
+            "person",
+            "Wie zat er namens Canada aan tafel?",
+            False,
+        ),
+        ("Greta Bossenmeier (Canada)", "person", "Who is Canada's member of the reflection group?", True),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "Wie volgde Kaag en Bijleveld op?", False),
         ("De Minister van Buitenlandse Zaken,\nS.A. Blok", "person", "", True),
         ("De Minister van Defensie benadrukte het belang", "person", "", False),

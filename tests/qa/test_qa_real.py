@@ -458,6 +458,22 @@ def test_the_opening_formula_and_signature_are_quoted_only_for_when_the_meeting_
     assert not any(c.heading == SIGNATURE for c in china.citations)
 
 
+def test_a_time_the_best_sentence_points_back_to_with_then_answers_when(real_assistant):
+    # "Op 6 april jl. spraken de EU ministers van Defensie eveneens over COVID-19. Er werd toen afgesproken dat ..."
+    answer = real_assistant.ask(
+        "On which day did the EU defence ministers agree to set up a task force within existing mandates?"
+    )
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and "6 april" in answer.answer
+
+
+def test_a_groups_member_listed_with_their_country_answers_who_is_that_countrys_member(real_assistant):
+    answer = real_assistant.ask("Wie zit er namens Frankrijk in de adviesgroep voor het reflectieproces?")
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and "Hubert Védrine (Frankrijk)" in answer.answer
+    assert real_assistant.ask("Wie zat er namens Duitsland aan tafel bij de videoconferentie van april 2020?").abstained
+
+
 def test_sentence_restating_the_question_is_quoted_with_the_next_one_that_answers_it(real_assistant):
     answer = real_assistant.ask("Wie onderzoekt het incident tussen een Frans en Turks schip?")
     check_answer(answer, real_assistant)

@@ -58,3 +58,15 @@ def test_a_counted_word_is_found_in_a_compound_or_a_cognate():
     assert _found(frozenset({"samenwerkingsproject"}), ["74", "project"])
     assert _found(frozenset({"session"}), ["twee", "sessie"])
     assert not _found(frozenset({"launcher"}), ["drie", "kerntak"])
+
+
+def test_the_antecedent_is_the_sentence_before_in_the_same_section(fake_index):
+    from qa.typed_answers import antecedent
+
+    sentences = fake_index.sentences
+    first = next(i for i in range(1, len(sentences)) if sentences[i].heading != sentences[i - 1].heading)
+    assert antecedent(first, sentences) == set()  # the section starts here
+    assert antecedent(first + 1, sentences) == (
+        {first} if sentences[first + 1].heading == sentences[first].heading else set()
+    )
+    assert antecedent(0, sentences) == set()
