@@ -225,9 +225,11 @@ class ExtractiveComposer:
             return chosen
         return [first, sequel, *chosen[1:]][: max(c.max_sentences, 2)]
 
-    def typed_candidates(self, question: str, candidates: list[Candidate], retriever: Retriever) -> list[Candidate]:
+    def typed_candidates(
+        self, question: str, candidates: list[Candidate], retriever: Retriever, whole: str | None = None
+    ) -> list[Candidate]:
         """The candidates near the top that hold the kind of answer the question asks for (qa/typed_answers.py)."""
-        return typed_candidates(question, candidates, retriever, self.config)
+        return typed_candidates(question, candidates, retriever, self.config, whole)
 
     def should_abstain(
         self,
@@ -242,9 +244,9 @@ class ExtractiveComposer:
         naming its meeting, where `question` is without it (Retriever.focus)."""
         if not candidates or is_injection(question):
             return True  # extractive answers cannot be steered, but a quote out of context is no answer either
-        if not (self.typed_candidates(question, candidates, retriever) if typed is None else typed):
-            return True
         whole = whole or question
+        if not (self.typed_candidates(question, candidates, retriever, whole) if typed is None else typed):
+            return True
         if set(YEAR.findall(whole)) - retriever.index.years:
             return True  # asks about a year no letter mentions
         if self.config.time_scope and beyond_the_letters(whole, retriever.letter_times):
@@ -312,7 +314,7 @@ class ExtractiveComposer:
         whole, question = question, retriever.focus(question)  # sentences answer the question, not its clause
         candidates = self.score_sentences(question, passages, retriever) if passages else []
         candidates = self.without_letter_frame(question, candidates, retriever)
-        typed = self.typed_candidates(question, candidates, retriever)
+        typed = self.typed_candidates(question, candidates, retriever, whole)
         lead = letter_part_sentence(question, passages[0], retriever, candidates) if candidates else None
         if isinstance(lead, Candidate) and lead not in typed:
             typed = [lead, *typed]  # the opening's date answers "when did they meet", however low it scored
@@ -323,7 +325,7 @@ class ExtractiveComposer:
         if lead:  # the date or signature, and the best sentence: it shows why this letter was picked
             chosen = [lead] if lead is candidates[0] else [lead, candidates[0]]
         else:
-            months = answer_months(question) if self.config.month_scope else set()
+            months = answer_months(whole) if self.config.month_scope else set()
             sentences = retriever.index.sentences
             others = [
                 c for c in candidates if c is not typed[0] and (not months or about_months(c, months, sentences, True))

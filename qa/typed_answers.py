@@ -21,13 +21,18 @@ if TYPE_CHECKING:
 
 
 def typed_candidates(
-    question: str, candidates: list[Candidate], retriever: Retriever, config: ComposerConfig
+    question: str,
+    candidates: list[Candidate],
+    retriever: Retriever,
+    config: ComposerConfig,
+    whole: str | None = None,
 ) -> list[Candidate]:
     """The candidates near the top that hold the kind of answer the question asks for, about the month it
-    names, naming the countries it names."""
+    names, naming the countries it names. whole: the question with the clause naming its meeting, whose month
+    ("Bij het defensieoverleg van medio juni 2020: ...") is the answer's too."""
     kind = expected_type(question)
     typed_kind = kind in config.typed_kinds
-    months = answer_months(question) if typed_kind or config.month_scope else set()
+    months = answer_months(whole or question) if typed_kind or config.month_scope else set()
     sentences = retriever.index.sentences
     # The letters are Dutch: "the Dutch defence ministry" is theirs, named or not.
     typed_countries = kind != "country" and config.typed_countries

@@ -458,6 +458,17 @@ def test_the_opening_formula_and_signature_are_quoted_only_for_when_the_meeting_
     assert not any(c.heading == SIGNATURE for c in china.citations)
 
 
+def test_the_month_of_a_clause_naming_the_meeting_holds_for_every_quoted_sentence(real_assistant):
+    # April's report agreed an expansion of the Iraq mission too; the question asks what June's meeting said.
+    answer = real_assistant.ask(
+        "Bij de defensieministeriële van medio juni 2020: onder welke voorwaarde kon de NAVO-missie in Irak worden "
+        "uitgebreid?"
+    )
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and "geen gevechtsmissie" in answer.answer
+    assert {c.doc_id for c in answer.citations} == {DOC_000}
+
+
 def test_a_time_the_best_sentence_points_back_to_with_then_answers_when(real_assistant):
     # "Op 6 april jl. spraken de EU ministers van Defensie eveneens over COVID-19. Er werd toen afgesproken dat ..."
     answer = real_assistant.ask(
