@@ -117,6 +117,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="'what did Russia say' may be answered by a sentence that names Russia without its words",
         ),
         EvalConfig(
+            "hybrid-no-typed-first", retrieval=RetrievalConfig(typed_depth=0),
+            description="no passage holding the kind of answer asked for is moved ahead of a top one holding none",
+        ),
+        EvalConfig(
             "hybrid-no-typecheck", composer={"typed_kinds": ()},
             description="the composer does not check that an amount, count or name is there",
         ),

@@ -7,6 +7,9 @@ amount. Checking the expected answer type catches the near misses that similarit
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+import numpy as np
 
 from qa.countries import countries_in
 
@@ -224,3 +227,19 @@ def has_type(text: str, kind: str | None, question: str = "") -> bool:
 
 def is_injection(question: str) -> bool:
     return bool(INJECTION.search(question))
+
+
+def typed_first(
+    question: str, order: np.ndarray, scores: np.ndarray, text_of: Callable[[int], str], depth: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the top passage holds no answer of the kind the question asks for, the first of the top `depth` that
+    does goes first, with the top score (+1e-6): scores stay in rank order."""
+    kind = expected_type(question)
+    if kind is None or has_type(text_of(order[0]), kind, question):
+        return order, scores
+    target = next((i for i in order[1:depth] if has_type(text_of(i), kind, question)), None)
+    if target is None:
+        return order, scores
+    scores = scores.copy()
+    scores[target] = scores[order[0]] + 1e-6
+    return np.concatenate(([target], order[order != target])), scores

@@ -186,7 +186,7 @@ class ExtractiveComposer:
                 score = (
                     c.dense_weight * float(dense[j])
                     + c.lexical_weight * lexical
-                    + c.rank_weight / passage.rank
+                    + c.rank_weight / (passage.similarity_rank or passage.rank)
                     + c.answer_type_weight * typed
                 )
                 seen[j] = Candidate(j, score, passage, lexical, float(dense[j]))

@@ -19,6 +19,9 @@ class ScoredPassage:
     rank: int
     score: float
     scores: dict[str, float] = field(default_factory=dict)  # {"bm25": .., "dense": .., "hybrid": ..}
+    # The rank by similarity alone, where the retriever moved a passage holding the kind of answer asked for
+    # first (RetrievalConfig.typed_depth); the composer weighs that kind itself.
+    similarity_rank: int | None = None
 
     @property
     def doc_id(self) -> str:

@@ -16,7 +16,7 @@ from embeddings.encoders import Encoder
 from embeddings.glossary import translations
 from embeddings.lexical import bm25_scores, tokenize
 from embeddings.store import Index, IndexedPassage
-from qa.answer_types import DAY_AND_MONTH
+from qa.answer_types import DAY_AND_MONTH, typed_first
 from qa.countries import name_capitals
 from qa.errors import QuestionError
 from qa.language import detect_language
@@ -78,6 +78,10 @@ class RetrievalConfig:
     # the month bonus picks the letter, and the date would otherwise draw the letter's opening, which names it too.
     dates_as_filter: bool = True
     dated_month_weight: float = 0.2  # ... and the letters of that month gain this share instead of month_weight
+    # A question asking for an amount, a count, a country, a person or a time is not answered by a top passage
+    # holding none: the first of the next typed_depth - 1 that holds one goes first ("Welke bondgenoten tekenden
+    # de Letter of Intent?": the footnote listing them, not the sentence citing it). 0: off.
+    typed_depth: int = 4
 
 
 def validate_question(question: object) -> str:
@@ -370,8 +374,16 @@ class Retriever:
         candidates = np.flatnonzero(mask)
         order = candidates[np.argsort(-final[candidates], kind="stable")]
         # "At the meeting where X, when ...?": the clause names the meeting, the rest asks when, of something else.
-        if self.config.letter_parts and len(order) and (part := letter_part_asked(self.focus(question))):
+        part = letter_part_asked(self.focus(question)) if self.config.letter_parts and len(order) else None
+        if part:
             order, final = self._letter_part_first(part, order, final, candidates)
+        similarity_order = order
+        if not part and (c := self.config).typed_depth and len(order) > 1:
+            passages = self.index.passages
+            order, final = typed_first(
+                self.focus(question), order, final, lambda i: passages[i].passage.text, c.typed_depth
+            )
+        similarity_rank = {int(i): r for r, i in enumerate(similarity_order[:k], start=1)}
         order = order[:k]
         results = []
         for rank, i in enumerate(order, start=1):
@@ -385,6 +397,7 @@ class Retriever:
                     rank=rank,
                     score=float(final[i]),
                     scores={name: float(s[i]) for name, s in scores.items()},
+                    similarity_rank=similarity_rank.get(int(i)),
                 )
             )
         return results

@@ -184,3 +184,20 @@ def test_has_type(text, kind, question, holds):
 )
 def test_is_injection(question, injection):
     assert is_injection(question) is injection
+
+
+def test_typed_first_moves_the_first_passage_holding_the_kind_asked_for_ahead_of_a_top_one_holding_none():
+    import numpy as np
+
+    from qa.answer_types import typed_first
+
+    texts = ["tekende Nederland een Letter of Intent", "over de NAVO-missie", "De negen bondgenoten zijn: België"]
+    order, scores = np.array([0, 1, 2]), np.array([3.0, 2.0, 1.0])
+    question = "Welke bondgenoten tekenden de Letter of Intent?"
+    moved, moved_scores = typed_first(question, order, scores, texts.__getitem__, depth=4)
+    assert moved.tolist() == [2, 0, 1] and moved_scores[2] > moved_scores[0] and scores[2] == 1.0  # a copy
+    assert typed_first(question, order, scores, texts.__getitem__, depth=2)[0].tolist() == [0, 1, 2]  # too deep
+    untyped = "Wat tekende Nederland?"
+    assert typed_first(untyped, order, scores, texts.__getitem__, depth=4)[0].tolist() == [0, 1, 2]
+    texts[0] = "tekende Nederland met Duitsland een Letter of Intent"  # the top one names an ally: it stays
+    assert typed_first(question, order, scores, texts.__getitem__, depth=4)[0].tolist() == [0, 1, 2]

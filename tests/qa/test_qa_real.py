@@ -458,6 +458,21 @@ def test_the_opening_formula_and_signature_are_quoted_only_for_when_the_meeting_
     assert not any(c.heading == SIGNATURE for c in china.citations)
 
 
+@pytest.mark.parametrize(
+    ("question", "holds"),
+    [
+        (
+            "Met welke negen landen tekende Nederland in oktober 2020 de intentieverklaring over luchtverdediging?",
+            "België",
+        ),
+        ("How long did the foreign ministers' video meeting of April 2020 last?", "drie uur"),
+    ],
+)
+def test_the_passage_holding_the_kind_asked_for_ranks_first(real_assistant, question, holds):
+    top = real_assistant.search(question, k=5)
+    assert holds in top[0].passage.text and top[0].similarity_rank > 1  # moved ahead of a passage holding none
+
+
 def test_the_month_of_a_clause_naming_the_meeting_holds_for_every_quoted_sentence(real_assistant):
     # April's report agreed an expansion of the Iraq mission too; the question asks what June's meeting said.
     answer = real_assistant.ask(

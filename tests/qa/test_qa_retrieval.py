@@ -180,7 +180,7 @@ def _first_passage(index, doc_id):
 
 
 def test_question_about_the_letter_ranks_its_opening_or_signature_first(fake_index, hashing_encoder):
-    plain = Retriever(fake_index, hashing_encoder, RetrievalConfig(letter_parts=False))
+    plain = Retriever(fake_index, hashing_encoder, RetrievalConfig(letter_parts=False, typed_depth=0))
     routed = Retriever(fake_index, hashing_encoder)
     when = "Op welke datum vond de bijeenkomst plaats waarop het Revolving Fund werd besloten?"
     best = plain.search(when, k=5, method="bm25")[0].passage
@@ -394,3 +394,14 @@ def test_opening_formula(sentence, frame):
     from qa.letter_parts import OPENING_FORMULA
 
     assert bool(OPENING_FORMULA.search(sentence)) is frame
+
+
+def test_a_passage_holding_the_kind_asked_for_goes_first_and_keeps_its_similarity_rank(fake_index, hashing_encoder):
+    question = "Welke bondgenoten tekenden samen met Nederland de Letter of Intent voor grondgebonden luchtverdediging?"
+    plain = Retriever(fake_index, hashing_encoder, RetrievalConfig(typed_depth=0)).search(question, k=5)
+    typed = Retriever(fake_index, hashing_encoder).search(question, k=5)
+    assert [r.passage.passage_id for r in plain] != [r.passage.passage_id for r in typed]
+    assert "België" in typed[0].passage.text and typed[0].similarity_rank > 1
+    assert {r.passage.passage_id for r in plain} == {r.passage.passage_id for r in typed}  # only the order moves
+    assert [r.score for r in typed] == sorted((r.score for r in typed), reverse=True)
+    assert all(r.similarity_rank == r.rank for r in plain)
