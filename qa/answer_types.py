@@ -33,6 +33,7 @@ MONEY_QUESTION = re.compile(
     r"|(what|which) budget (has|have|had|did|does|is|was|will)|welk budget (heeft|had|is|was|wordt|werd)"
     r"|(wat is|wat was|what is|what was) (het|de|the) ([\w'’]+ ){0,2}(aandeel|bijdrage|contribution|share)"
     r" (in|aan|to|of)\b.*\b(fund|fonds)"
+    r"|wat (gaat|gaan|zal|zullen)\b.*\bkosten\b"
     r"|kosten\b.*\bhoeveel|hoeveel\b.*\b(kosten|kost|budget|begroting|bijdrage|uitgegeven|uitgaven|besteed)"
     r"|hoeveel (draagt|dragen|droeg|droegen|stort|stortte|doneert|doneerde)\b"
     r"|hoeveel (gaf|geeft|gaven|geven)\b.*\buit|how much\b.*\b(spend|spent|spending|cost|contribute\w*))\b",
@@ -70,9 +71,9 @@ PERSON_QUESTION = re.compile(
     rf"\b((hoe heet|hoe heette|wat is de naam van|wat was de naam van|naam van) de (\w+ ){{0,3}}\w*{_ROLE_NL}"
     r"|what (is|was) the name of the ([\w'’]+ ){0,3}"
     r"(minister|secretary|president|chair\w*|ambassador|commander|general|representative|envoy)"
-    r"|who (is|was) (the )?([\w'’]+ ){0,3}"
+    r"|who (is|was|will be) (the )?([\w'’]+ ){0,3}"
     r"(minister|secretary|president|chair\w*|ambassador|commander|general|spokes\w*|representative|envoy)"
-    rf"|wie (is|was|waren) de (\w+ ){{0,3}}{_ROLE_NL}\w*"
+    rf"|wie (is|was|waren|wordt|werd) de (\w+ ){{0,3}}{_ROLE_NL}\w*"
     # who commands or succeeds someone: a person, not the body that names them
     r"|wie (voert|voerde|heeft|had|krijgt|kreeg) het (bevel|commando)|wie (volgt|volgde)\b.*\bop\b|opvolger"
     r"|who (will )?(command|commands|commanded|succeed|succeeds|succeeded|replaced|chair|chairs|chaired|presided)\b"
@@ -158,12 +159,20 @@ INJECTION = re.compile(
 
 PERCENTAGE = re.compile(r"\d\s?%|\b(procent|procentpunt\w*|per ?cent|percentage)\b", re.I)
 
+# "Welke Kamerfracties steunden ...?" asks for parties, which the ministers' letters hardly ever name.
+PARTY_QUESTION = re.compile(
+    r"\b(welke (\w+ )?(kamer)?fracties|(which|what) (political |parliamentary )(parties|party|groups))\b", re.I
+)
+PARTY = re.compile(
+    r"\b(VVD|CDA|D66|PvdA|GroenLinks|SP|PVV|ChristenUnie|SGP|PvdD|DENK|FvD|JA21|Volt|BBB|50PLUS|NSC|BIJ1)\b"
+    r"|\bfractie van\b"
+)
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 DAY = re.compile(rf"\b\d{{1,2}}\s+({MONTHS})\b|\b({MONTHS})\s+\d{{1,2}}\b", re.I)  # "15 april", "June 14"
 
 CHECKS = {
     "money": MONEY, "percentage": PERCENTAGE, "quantity": QUANTITY, "person": PERSON, "day": DAY, "date": DATE,
-    "year": YEAR,
+    "year": YEAR, "party": PARTY,
 }  # fmt: skip
 
 
@@ -176,8 +185,8 @@ YES_NO_QUESTION = re.compile(
 
 
 def expected_type(question: str) -> str | None:
-    """ "percentage", "money", "quantity", "country", "person", "year", "day" or "date" (any time) where the
-    question asks for one, else None."""
+    """ "percentage", "money", "quantity", "country", "person", "party", "year", "day" or "date" (any time)
+    where the question asks for one, else None."""
     if YES_NO_QUESTION.search(question):
         return None
     if PERCENTAGE_QUESTION.search(question):
@@ -190,6 +199,8 @@ def expected_type(question: str) -> str | None:
         return "country"
     if PERSON_QUESTION.search(question):
         return "person"
+    if PARTY_QUESTION.search(question):
+        return "party"
     if YEAR_QUESTION.search(question):
         return "year"
     if DATE_QUESTION.search(question):

@@ -85,7 +85,9 @@ class ComposerConfig:
     crosslingual_vouch_english: float = 0.45
     # A question asking for an amount, a share, a count, a person's name or a time is answered only by a sentence
     # holding one, among those scoring at least typed_window of the best; otherwise the letters are silent on it.
-    typed_kinds: tuple[str, ...] = ("money", "percentage", "quantity", "country", "person", "year", "day", "date")
+    typed_kinds: tuple[str, ...] = (
+        "money", "percentage", "quantity", "country", "person", "party", "year", "day", "date",
+    )  # fmt: skip
     typed_window: float = 0.9
     typed_focus: float = 0.15  # ... and shares key terms with the question (IDF-weighted share above this)
     best_needs_no_focus: bool = True  # ... unless it is the best sentence of all

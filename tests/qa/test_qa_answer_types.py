@@ -73,6 +73,12 @@ from qa.answer_types import expected_type, has_type, is_injection
         ("Who signed on behalf of the Netherlands?", "person"),
         ("Hoe groot is de reflectiegroep?", "quantity"),
         ("The ministerials were a run-up to the summit. What day was that summit?", "day"),
+        ("Wie wordt de nieuwe commandant van de missie?", "person"),
+        ("Who will be the commander of the new mission?", "person"),
+        ("Wat gaat het nieuwe ruimtecentrum kosten?", "money"),
+        ("Welke Kamerfracties steunden het plan?", "party"),
+        ("Which political parties backed the plan?", "party"),
+        ("Welke partijen kunnen desinformatie gebruiken?", None),  # parties to a conflict, not in parliament
         ("On which day did the ministers agree?", "day"),
         ("Hoe groot zijn de problemen waarvoor corona de bondgenoten stelt?", None),
     ],
@@ -112,6 +118,8 @@ def test_expected_type(question, kind):
         ("De reflectiegroep is samengesteld uit 10 personen.", "quantity", "Hoe lang duurt het proces?", False),
         ("kunnen rekenen op steun tot het laatste moment", "quantity", "Hoe lang krijgen ze steun?", True),
         ("Minister Kaag en Minister Bijleveld namen deel", "person", "", True),
+        ("De fractie van GroenLinks steunde het plan.", "party", "", True),
+        ("In dit plan stelt Defensie zichzelf concrete doelen.", "party", "", False),
         # a group's member listed with their country answers who is that country's member, and no other question
         (
             "Greta Bossenmeier (Canada), Anja Dalgaard-Nielsen (Denemarken)",
