@@ -163,10 +163,21 @@ def about_months(c: Candidate, months: set[tuple[int, int]], sentences, context:
 
 
 def near_text(j: int, sentences, after: bool = False) -> str:
-    """A sentence with its heading and the sentence before it (and after it, if asked) in the same section."""
+    """A sentence with its heading and the sentence before it (and after it, if asked) in the same section; a
+    footnote with the section that cites it too ("De negen bondgenoten zijn: ..." is about the Letter of Intent
+    signed there)."""
     here = sentences[j]
     parts = [here.heading]
     for k in (j - 1, j, j + 1) if after else (j - 1, j):
         if 0 <= k < len(sentences) and sentences[k].doc_id == here.doc_id and sentences[k].heading == here.heading:
             parts.append(sentences[k].text)
+    home, note, _ = here.heading.rpartition(" > Voetnoot ")
+    if note and home:  # the citing section comes earlier in the same letter
+        cited = []
+        for k in range(j - 1, -1, -1):
+            if sentences[k].doc_id != here.doc_id:
+                break
+            if sentences[k].heading == home:
+                cited.append(sentences[k].text)
+        parts += reversed(cited)
     return " ".join(parts)

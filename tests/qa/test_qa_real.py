@@ -473,6 +473,14 @@ def test_the_passage_holding_the_kind_asked_for_ranks_first(real_assistant, ques
     assert holds in top[0].passage.text and top[0].similarity_rank > 1  # moved ahead of a passage holding none
 
 
+def test_a_footnote_listing_the_countries_answers_with_the_sentence_that_cites_it(real_assistant):
+    answer = real_assistant.ask(
+        "Noem de bondgenoten die in oktober 2020 samen met Nederland de intentieverklaring tekenden."
+    )
+    check_answer(answer, real_assistant)
+    assert not answer.abstained and "België, Denemarken" in answer.answer
+
+
 def test_the_month_of_a_clause_naming_the_meeting_holds_for_every_quoted_sentence(real_assistant):
     # April's report agreed an expansion of the Iraq mission too; the question asks what June's meeting said.
     answer = real_assistant.ask(

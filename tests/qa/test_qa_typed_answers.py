@@ -70,3 +70,13 @@ def test_the_antecedent_is_the_sentence_before_in_the_same_section(fake_index):
         {first} if sentences[first + 1].heading == sentences[first].heading else set()
     )
     assert antecedent(0, sentences) == set()
+
+
+def test_a_footnote_is_read_with_the_section_that_cites_it(fake_index):
+    sentences = fake_index.sentences
+    j = next(i for i, s in enumerate(sentences) if s.text.startswith("De negen bondgenoten zijn:"))
+    home = sentences[j].heading.rpartition(" > Voetnoot ")[0]
+    cited = [s.text for s in sentences if s.doc_id == sentences[j].doc_id and s.heading == home]
+    near = near_text(j, sentences, after=True)
+    assert cited and all(text in near for text in cited) and "Letter of Intent" in near
+    assert near.index(cited[0]) < near.index(cited[-1])  # in the letter's order
