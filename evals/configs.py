@@ -121,6 +121,10 @@ CONFIGS: dict[str, EvalConfig] = {
             description="no passage holding the kind of answer asked for is moved ahead of a top one holding none",
         ),
         EvalConfig(
+            "hybrid-typed-any-letter", composer={"typed_from_top_letter": False},
+            description="a typed answer comes from the best-scoring sentence, whichever letter ranked first",
+        ),
+        EvalConfig(
             "hybrid-no-typecheck", composer={"typed_kinds": ()},
             description="the composer does not check that an amount, count or name is there",
         ),

@@ -111,6 +111,9 @@ class ComposerConfig:
     month_scope: bool = True
     # ... and never from the letter's opening formula or signature, unless asked when it met or who sent it
     skip_letter_frame: bool = True
+    # The letter of the top passage answers a typed question where it holds an answer of that kind: retrieval read
+    # the whole question ("the hastily arranged mid-April 2020 defence video call"), the sentence scores less so.
+    typed_from_top_letter: bool = True
 
 
 class Composer(Protocol):
@@ -129,6 +132,12 @@ class Candidate:
     passage: ScoredPassage
     lexical: float = 0.0
     dense: float = 0.0
+
+
+def top_letter_first(typed: list[Candidate], doc_id: str) -> list[Candidate]:
+    """The typed candidates from that letter first, each group in its order."""
+    own = [t for t in typed if t.passage.doc_id == doc_id]
+    return [*own, *(t for t in typed if t.passage.doc_id != doc_id)]
 
 
 def is_follow_up(question: str) -> bool:
@@ -317,6 +326,8 @@ class ExtractiveComposer:
         candidates = self.score_sentences(question, passages, retriever) if passages else []
         candidates = self.without_letter_frame(question, candidates, retriever)
         typed = self.typed_candidates(question, candidates, retriever, whole)
+        if self.config.typed_from_top_letter and typed and passages:
+            typed = top_letter_first(typed, passages[0].doc_id)
         lead = letter_part_sentence(question, passages[0], retriever, candidates) if candidates else None
         if isinstance(lead, Candidate) and lead not in typed:
             typed = [lead, *typed]  # the opening's date answers "when did they meet", however low it scored
