@@ -19,7 +19,7 @@ HELDOUT_FILE = Path(__file__).resolve().parent / "heldout.jsonl"
 # heldout15 and heldout16 were measured blind at the start and the end of session 9 only.
 HELDOUT_SETS = {
     name: Path(__file__).resolve().parent / f"{name}.jsonl"
-    for name in ("heldout", *(f"heldout{n}" for n in range(2, 17)))
+    for name in ("heldout", *(f"heldout{n}" for n in range(2, 19)))
 }
 REQUIRED = ("id", "question", "language", "answers", "doc_ids", "evidence", "category")
 

@@ -19,9 +19,9 @@ from evals.dataset import HELDOUT_SETS, load_questions
 # ComposerConfig()) on the 170 bundled questions (150 answerable, 20 unanswerable) with `qa eval --config hybrid`.
 # Each floor is the measured figure less about 0.03 (4-5 answerable questions) or, for refusal, one unanswerable
 # question (0.05): a real regression fails, a one-question wobble from a parser or model tweak does not.
-MIN_HIT_AT_1 = 0.90  # measured 0.927
+MIN_HIT_AT_1 = 0.93  # measured 0.960 (0.927 before session 10 moved a passage holding the kind asked for first)
 MIN_HIT_AT_5 = 0.97  # measured 1.000
-MIN_ENGLISH_HIT_AT_1 = 0.91  # measured 0.943 (33 of 35 answerable English questions; 0.857 before USE)
+MIN_ENGLISH_HIT_AT_1 = 0.94  # measured 0.971 (34 of 35 answerable English questions; 0.857 before USE)
 MIN_ENGLISH_HIT_AT_5 = 0.97  # measured 1.000 (35 of 35; 0.971 before the named-month bonus)
 MIN_ACCEPTED = 0.93  # measured 0.953 (an accepted answer string occurs in the answer text; 0.940 in session 5)
 MIN_RIGHT_DOC_CITED = 0.95  # measured 0.980
@@ -33,37 +33,40 @@ MAX_FALSE_REFUSAL = 0.06  # measured 0.020 (3 of 150 answerable questions refuse
 # defaults were chosen and never tuned on retrieval; measured with `qa eval --config hybrid --questions ...`.
 HELDOUT_FLOORS = {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.90, "right_doc_cited": 0.96, "refusal_rate": 0.77}
 # measured 0.855, 0.982, 0.927, 0.982, 0.833 (15 of 18 refused); false refusals 0.018 (1 of 55)
-# heldout2-16 (60 questions each, 42 answerable, 21 of them English), written blind; heldout2-14 were used to
-# develop changes after their first measurements, heldout15 and heldout16 were only measured (README, "Measured").
-# heldout11-16 ask in a user's own words and score lower. Measured at the end of session 9 (hit@1, hit@5, accepted,
+# heldout2-18 (60 questions each, 42 answerable, 21 of them English), written blind; heldout2-16 were used to
+# develop changes after their first measurements, heldout17 and heldout18 were only measured (README, "Measured").
+# heldout11-18 ask in a user's own words and score lower. Measured at the end of session 10 (hit@1, hit@5, accepted,
 # right doc, refusal; false refusals): heldout2 0.952, 1.000, 0.952, 1.000, 0.722; 0.000. heldout3 0.929, 1.000,
 # 0.929, 0.976, 0.833; 0.024. heldout4 0.857, 1.000, 0.810, 1.000, 0.778; 0.000. heldout5 0.881, 1.000, 0.905, 0.952,
-# 0.778; 0.024. heldout6 0.905, 0.952, 0.952, 0.976, 0.667; 0.024. heldout7 0.905, 0.952, 0.857, 0.905, 0.611;
-# 0.071. heldout8 0.833, 0.976, 0.881, 0.905, 0.722; 0.024. heldout9 0.929, 1.000, 0.929, 1.000, 0.778; 0.000.
-# heldout10 0.905, 0.976, 0.905, 0.976, 0.778; 0.000. heldout11 0.857, 0.976, 0.810, 0.929, 0.944; 0.071. heldout12
-# 0.738, 1.000, 0.762, 0.976, 0.722; 0.000. heldout13 0.738, 0.929, 0.857, 0.929, 0.667; 0.024. heldout14 0.833,
-# 0.952, 0.810, 0.929, 0.444; 0.071. heldout15 0.786, 0.976, 0.738, 0.881, 0.778; 0.071. heldout16 0.857, 1.000,
-# 0.810, 0.929, 0.500; 0.048. Each floor is about one question under. The sets whose false refusals exceed
+# 0.778; 0.024. heldout6 0.952, 0.952, 0.952, 0.976, 0.667; 0.024. heldout7 0.905, 0.952, 0.857, 0.905, 0.611;
+# 0.071. heldout8 0.833, 0.976, 0.881, 0.905, 0.722; 0.024. heldout9 0.929, 1.000, 0.952, 1.000, 0.778; 0.000.
+# heldout10 0.905, 0.976, 0.905, 0.976, 0.778; 0.000. heldout11 0.857, 0.976, 0.833, 0.952, 0.944; 0.048. heldout12
+# 0.786, 1.000, 0.786, 0.976, 0.722; 0.000. heldout13 0.762, 0.929, 0.857, 0.929, 0.667; 0.024. heldout14 0.857,
+# 0.952, 0.833, 0.952, 0.444; 0.048. heldout15 0.857, 0.976, 0.833, 0.929, 0.889; 0.024. heldout16 0.881, 1.000,
+# 0.857, 0.976, 0.667; 0.000. heldout17 0.786, 1.000, 0.762, 0.952, 0.667; 0.024. heldout18 0.738, 0.905, 0.714,
+# 0.857, 0.611; 0.143. Each floor is about one question under. The sets whose false refusals exceed
 # MAX_FALSE_REFUSAL have their own ceiling.
 LATER_FLOORS = {
     "heldout2": {"hit@1": 0.92, "hit@5": 0.97, "accepted": 0.92, "right_doc_cited": 0.97, "refusal_rate": 0.66},
     "heldout3": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.90, "right_doc_cited": 0.95, "refusal_rate": 0.77},
     "heldout4": {"hit@1": 0.83, "hit@5": 0.97, "accepted": 0.78, "right_doc_cited": 0.97, "refusal_rate": 0.72},
     "heldout5": {"hit@1": 0.85, "hit@5": 0.97, "accepted": 0.88, "right_doc_cited": 0.92, "refusal_rate": 0.72},
-    "heldout6": {"hit@1": 0.88, "hit@5": 0.92, "accepted": 0.92, "right_doc_cited": 0.95, "refusal_rate": 0.61},
+    "heldout6": {"hit@1": 0.92, "hit@5": 0.92, "accepted": 0.92, "right_doc_cited": 0.95, "refusal_rate": 0.61},
     "heldout7": {"hit@1": 0.88, "hit@5": 0.92, "accepted": 0.83, "right_doc_cited": 0.88, "refusal_rate": 0.55},
     "heldout8": {"hit@1": 0.80, "hit@5": 0.95, "accepted": 0.85, "right_doc_cited": 0.88, "refusal_rate": 0.66},
     "heldout9": {"hit@1": 0.90, "hit@5": 0.97, "accepted": 0.90, "right_doc_cited": 0.97, "refusal_rate": 0.72},
     "heldout10": {"hit@1": 0.88, "hit@5": 0.95, "accepted": 0.88, "right_doc_cited": 0.95, "refusal_rate": 0.72},
     "heldout11": {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.78, "right_doc_cited": 0.90, "refusal_rate": 0.88},
-    "heldout12": {"hit@1": 0.71, "hit@5": 0.97, "accepted": 0.73, "right_doc_cited": 0.95, "refusal_rate": 0.66},
-    "heldout13": {"hit@1": 0.71, "hit@5": 0.90, "accepted": 0.83, "right_doc_cited": 0.90, "refusal_rate": 0.61},
-    "heldout14": {"hit@1": 0.80, "hit@5": 0.92, "accepted": 0.78, "right_doc_cited": 0.90, "refusal_rate": 0.38},
-    "heldout15": {"hit@1": 0.76, "hit@5": 0.95, "accepted": 0.71, "right_doc_cited": 0.85, "refusal_rate": 0.72},
-    "heldout16": {"hit@1": 0.83, "hit@5": 0.97, "accepted": 0.78, "right_doc_cited": 0.90, "refusal_rate": 0.44},
+    "heldout12": {"hit@1": 0.76, "hit@5": 0.97, "accepted": 0.76, "right_doc_cited": 0.95, "refusal_rate": 0.66},
+    "heldout13": {"hit@1": 0.73, "hit@5": 0.90, "accepted": 0.83, "right_doc_cited": 0.90, "refusal_rate": 0.61},
+    "heldout14": {"hit@1": 0.83, "hit@5": 0.92, "accepted": 0.80, "right_doc_cited": 0.92, "refusal_rate": 0.38},
+    "heldout15": {"hit@1": 0.83, "hit@5": 0.95, "accepted": 0.80, "right_doc_cited": 0.90, "refusal_rate": 0.83},
+    "heldout16": {"hit@1": 0.85, "hit@5": 0.97, "accepted": 0.83, "right_doc_cited": 0.95, "refusal_rate": 0.61},
+    "heldout17": {"hit@1": 0.76, "hit@5": 0.97, "accepted": 0.73, "right_doc_cited": 0.92, "refusal_rate": 0.61},
+    "heldout18": {"hit@1": 0.71, "hit@5": 0.88, "accepted": 0.69, "right_doc_cited": 0.83, "refusal_rate": 0.55},
 }
-# measured 0.071, 0.071, 0.071, 0.071
-MAX_FALSE_REFUSAL_BY_SET = {"heldout7": 0.10, "heldout11": 0.10, "heldout14": 0.10, "heldout15": 0.10}
+# measured 0.071, 0.143
+MAX_FALSE_REFUSAL_BY_SET = {"heldout7": 0.10, "heldout18": 0.17}
 
 pytestmark = pytest.mark.slow
 
