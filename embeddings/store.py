@@ -100,6 +100,9 @@ class Index:
     def sentences_of(self, passage_id: str) -> list[int]:
         return self._sentences_by_passage.get(passage_id, [])
 
+    def passage_text(self, i: int) -> str:
+        return self.passages[i].passage.text
+
     def passage_sentences(self, i: int) -> list[int]:
         """Indices into `sentences` of the sentences inside passage i."""
         return self.sentences_of(self.passages[i].passage.passage_id)

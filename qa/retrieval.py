@@ -377,27 +377,20 @@ class Retriever:
         part = letter_part_asked(self.focus(question)) if self.config.letter_parts and len(order) else None
         if part:
             order, final = self._letter_part_first(part, order, final, candidates)
-        similarity_order = order
-        if not part and (c := self.config).typed_depth and len(order) > 1:
-            passages = self.index.passages
-            order, final = typed_first(
-                self.focus(question), order, final, lambda i: passages[i].passage.text, c.typed_depth
+        similarity_rank = {int(i): r for r, i in enumerate(order[:k], start=1)}
+        if not part and self.config.typed_depth and len(order) > 1:
+            text_of = self.index.passage_text
+            order, final = typed_first(self.focus(question), order, final, text_of, self.config.typed_depth)
+        return [
+            ScoredPassage(
+                passage=(item := self.index.passages[i]).passage,
+                title=item.title,
+                letter_date=item.letter_date,
+                meeting_dates=item.meeting_dates,
+                rank=rank,
+                score=float(final[i]),
+                scores={name: float(s[i]) for name, s in scores.items()},
+                similarity_rank=similarity_rank.get(int(i)),
             )
-        similarity_rank = {int(i): r for r, i in enumerate(similarity_order[:k], start=1)}
-        order = order[:k]
-        results = []
-        for rank, i in enumerate(order, start=1):
-            item = self.index.passages[i]
-            results.append(
-                ScoredPassage(
-                    passage=item.passage,
-                    title=item.title,
-                    letter_date=item.letter_date,
-                    meeting_dates=item.meeting_dates,
-                    rank=rank,
-                    score=float(final[i]),
-                    scores={name: float(s[i]) for name, s in scores.items()},
-                    similarity_rank=similarity_rank.get(int(i)),
-                )
-            )
-        return results
+            for rank, i in enumerate(order[:k], start=1)
+        ]
