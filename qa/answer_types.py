@@ -246,8 +246,11 @@ def typed_first(
     """Where the top passage holds no answer of the kind the question asks for, the first of the top `depth` that
     does goes first, with the top score (+1e-6): scores stay in rank order."""
     kind = expected_type(question)
-    if kind is None or has_type(text_of(order[0]), kind, question):
+    top = text_of(order[0])
+    if kind is None or has_type(top, kind, question):
         return order, scores
+    if kind in ("day", "date", "year") and re.search(r"\b(toen|destijds|then)\b", top, re.I):
+        return order, scores  # "Er werd toen afgesproken ...": its time is in the sentence before the passage
     target = next((i for i in order[1:depth] if has_type(text_of(i), kind, question)), None)
     if target is None:
         return order, scores

@@ -207,5 +207,7 @@ def test_typed_first_moves_the_first_passage_holding_the_kind_asked_for_ahead_of
     assert typed_first(question, order, scores, texts.__getitem__, depth=2)[0].tolist() == [0, 1, 2]  # too deep
     untyped = "Wat tekende Nederland?"
     assert typed_first(untyped, order, scores, texts.__getitem__, depth=4)[0].tolist() == [0, 1, 2]
+    when = ["Er werd toen afgesproken dat er een Task Force komt.", "op 2 april jl.", "x"]
+    assert typed_first("On which day was it agreed?", order, scores, when.__getitem__, 4)[0].tolist() == [0, 1, 2]
     texts[0] = "tekende Nederland met Duitsland een Letter of Intent"  # the top one names an ally: it stays
     assert typed_first(question, order, scores, texts.__getitem__, depth=4)[0].tolist() == [0, 1, 2]
