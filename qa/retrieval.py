@@ -374,13 +374,14 @@ class Retriever:
         candidates = np.flatnonzero(mask)
         order = candidates[np.argsort(-final[candidates], kind="stable")]
         # "At the meeting where X, when ...?": the clause names the meeting, the rest asks when, of something else.
-        part = letter_part_asked(self.focus(question)) if self.config.letter_parts and len(order) else None
+        focus = self.focus(question)
+        part = letter_part_asked(focus) if self.config.letter_parts and len(order) else None
         if part:
             order, final = self._letter_part_first(part, order, final, candidates)
         similarity_rank = {int(i): r for r, i in enumerate(order[:k], start=1)}
         if not part and self.config.typed_depth and len(order) > 1:
             text_of = self.index.passage_text
-            order, final = typed_first(self.focus(question), order, final, text_of, self.config.typed_depth)
+            order, final = typed_first(focus, order, final, text_of, self.config.typed_depth)
         return [
             ScoredPassage(
                 passage=(item := self.index.passages[i]).passage,
