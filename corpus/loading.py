@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.cleaning import lexicon_of
+from corpus.errors import CorpusError, DocumentError, MissingExtraError
 from corpus.models import Document
 from corpus.parsing import parse_letter
-from qa.errors import CorpusError, DocumentError, MissingExtraError
 
 SUFFIXES = (".txt", ".md", ".pdf")
 MAX_BYTES = 20_000_000
@@ -112,22 +113,31 @@ def _quiet_pypdf():
         logger.setLevel(previous)
 
 
-def load_corpus(folder: str | Path | None = None) -> Corpus:
-    """Parse every letter in folder (default: the bundled five). Raises CorpusError if none is usable."""
-    root = Path(folder) if folder is not None else bundled_corpus_dir()
-    if not root.exists():
-        raise CorpusError(f"folder not found: {root}")
-    if not root.is_dir():
-        raise CorpusError(f"not a folder: {root}")
-    paths = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
-    if not paths:
-        raise CorpusError(f"no letters (.txt, .md, .pdf) in {root}")
+def load_corpus(folder: str | Path | Sequence[str | Path] | None = None) -> Corpus:
+    """Parse every letter in the folder, or folders (default: the bundled five). Raises CorpusError if none is
+    usable."""
+    if folder is None:
+        roots = [bundled_corpus_dir()]
+    elif isinstance(folder, str | Path):
+        roots = [Path(folder)]
+    else:
+        roots = [Path(f) for f in folder]
+    paths: list[Path] = []
+    for root in roots:
+        if not root.exists():
+            raise CorpusError(f"folder not found: {root}")
+        if not root.is_dir():
+            raise CorpusError(f"not a folder: {root}")
+        found = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+        if not found:
+            raise CorpusError(f"no letters (.txt, .md, .pdf) in {root}")
+        paths += found
     texts, problems = _read_all(paths)
     documents, parse_problems = _parse_all(texts)
     problems += parse_problems
     if not documents:
         details = "; ".join(p.message for p in problems)
-        raise CorpusError(f"no usable letters in {root}: {details}")
+        raise CorpusError(f"no usable letters in {', '.join(map(str, roots))}: {details}")
     return Corpus(tuple(documents), tuple(problems))
 
 

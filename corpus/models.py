@@ -44,6 +44,7 @@ class Document:
     sections: tuple[Section, ...] = ()
     passages: tuple[Passage, ...] = field(default=(), repr=False)
     source_path: str | None = None
+    meeting: str | None = None  # the meeting the document is about, as its opening names it
 
     def to_dict(self, with_text: bool = False) -> dict:
         out = {
@@ -54,6 +55,7 @@ class Document:
             "meeting_dates": [d.isoformat() for d in self.meeting_dates],
             "ministers": list(self.ministers),
             "kamerstuk": self.kamerstuk,
+            "meeting": self.meeting,
         }
         if with_text:
             out["text"] = self.text

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 
-from corpus.cleaning import HEADER, NAME_LIKE, Block, clean
+from corpus.cleaning import Block, clean
+from corpus.metadata import read_facts
 from corpus.models import Document, Section
 from corpus.passages import split_passages
 
-MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        "januari februari maart april mei juni juli augustus september oktober november december".split()
-    )
-}
-DATE_RANGE = re.compile(
-    r"\b(\d{1,2})(?:\s*(?:en|-|–|tot)\s*(\d{1,2}))?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE
-)
-LETTER_DATE = re.compile(r"^Den Haag, (\d{1,2}) (\w+) (\d{4})$")
 HEADER_NUMBER = re.compile(r"^Nr\. (\d+)\b")
 CITED_KAMERSTUK = re.compile(r"Kamerstuk (\d{2} \d{3}), nr\. \d+")
 # Headings that group the ones after them ("Missies en operaties" > "Irak"), and what they group.
@@ -55,19 +45,19 @@ def parse_letter(raw: str, doc_id: str, lexicon: Counter | None = None, source_p
     if footnotes:
         text, sections = _append_footnotes(doc_id, text, sections, footnotes, footnote_home)
 
-    meeting_dates = _meeting_dates(result.blocks)
-    kind = _kind(result.blocks)
+    facts = read_facts(result.blocks, doc_id)
     doc = Document(
         doc_id=doc_id,
-        title=_title(result.blocks, kind, meeting_dates, doc_id),
-        kind=kind,
+        title=facts.title,
+        kind=facts.kind,
         text=text,
-        letter_date=_letter_date(result.blocks),
-        meeting_dates=meeting_dates,
-        ministers=_ministers(result.blocks),
+        letter_date=facts.letter_date,
+        meeting_dates=facts.meeting_dates,
+        ministers=facts.signatories,
         kamerstuk=_kamerstuk(result.blocks, result.kamerstuk_footer),
         sections=tuple(sections),
         source_path=source_path,
+        meeting=facts.meeting,
     )
     return _with_passages(doc)
 
@@ -157,95 +147,6 @@ def _append_footnotes(doc_id, text, sections, footnotes, footnote_home):
         heading = f"{home} > Voetnoot {note.number}" if home else f"Voetnoot {note.number}"
         sections.append(Section(doc_id, f"{doc_id}#s{len(sections)}", heading, body, start, len(text)))
     return text, sections
-
-
-def _first_dates(text: str) -> tuple[date, ...]:
-    found = DATE_RANGE.search(text)
-    if not found:
-        return ()
-    first, second, month, year = found.groups()
-    m, y = MONTHS[month.lower()], int(year)
-    days = [int(first)] + ([int(second)] if second else [])
-    try:
-        return tuple(date(y, m, d) for d in days)
-    except ValueError:
-        return ()
-
-
-def _meeting_dates(blocks: list[Block]) -> tuple[date, ...]:
-    for block in blocks:
-        if block.kind in ("title", "para", "heading") and not HEADER.match(block.text):
-            dates = _first_dates(block.text)
-            if dates:
-                return dates
-    return ()
-
-
-def _letter_date(blocks: list[Block]) -> date | None:
-    for block in blocks:
-        found = LETTER_DATE.match(block.text) if block.kind == "header" else None
-        if found and found.group(2).lower() in MONTHS:
-            try:
-                return date(int(found.group(3)), MONTHS[found.group(2).lower()], int(found.group(1)))
-            except ValueError:
-                return None
-    return None
-
-
-def _kind(blocks: list[Block]) -> str:
-    opening = " ".join(b.text for b in blocks[:5] if b.kind != "footnote").lower()
-    if "geannoteerde agenda" in opening:
-        return "geannoteerde agenda"
-    if "verslag" in opening:
-        return "verslag"
-    if "brief" in opening or "hierbij" in opening:
-        return "brief"
-    return "document"
-
-
-def _meeting_body(blocks: list[Block]) -> str | None:
-    first = next((b.text for b in blocks if b.kind in ("title", "para")), "")
-    opening = first.split(". ")[0].lower()  # the first sentence names the meeting; later ones cite others
-    foreign = re.search(r"ministers van buitenlandse zaken", opening)
-    defence = re.search(r"ministers van defensie|en defensie", opening)
-    if foreign and defence:
-        return "NAVO-ministers van Buitenlandse Zaken en Defensie"
-    if foreign:
-        return "NAVO-ministers van Buitenlandse Zaken"
-    if defence:
-        return "NAVO-ministers van Defensie"
-    return None
-
-
-def _format_dates(dates: tuple[date, ...]) -> str:
-    names = list(MONTHS)
-    last = dates[-1]
-    days = "-".join(str(d.day) for d in dates)
-    return f"{days} {names[last.month - 1]} {last.year}"
-
-
-def _title(blocks: list[Block], kind: str, dates: tuple[date, ...], doc_id: str) -> str:
-    body = _meeting_body(blocks)
-    if body and dates:
-        return f"{kind.capitalize()} {body}, {_format_dates(dates)}"
-    for block in blocks:
-        if block.kind in ("title", "heading"):
-            return block.text[:100]
-    for block in blocks:
-        if block.kind == "para":
-            return block.text[:80].rsplit(" ", 1)[0] + "…" if len(block.text) > 80 else block.text
-    return doc_id
-
-
-def _ministers(blocks: list[Block]) -> tuple[str, ...]:
-    names: list[str] = []
-    for block in blocks:
-        if block.kind == "signature":
-            for line in block.text.split("\n")[1:]:
-                name = re.sub(r"^(Drs|Dr|Mr|Ir|Prof)\.\s*", "", line).strip()
-                if NAME_LIKE.match(line) and name not in names:
-                    names.append(name)
-    return tuple(names)
 
 
 def _kamerstuk(blocks: list[Block], footer: str | None) -> str | None:

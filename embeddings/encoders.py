@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from qa.errors import EncoderError, MissingExtraError
+from corpus.errors import EncoderError, MissingExtraError
 
 BATCH_SIZE = 32
 DEFAULT_ENCODER = "multilingual-e5-small"

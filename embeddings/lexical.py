@@ -31,7 +31,7 @@ def _stemmers():
     try:
         import snowballstemmer
     except ImportError as exc:
-        from qa.errors import MissingExtraError
+        from corpus.errors import MissingExtraError
 
         raise MissingExtraError("snowballstemmer", "all") from exc
     return snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english")

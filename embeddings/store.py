@@ -24,9 +24,9 @@ from corpus.passages import sentence_spans
 from embeddings.crosslingual import vocabulary
 from embeddings.encoders import Encoder
 from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
-from qa.errors import IndexError_, MissingExtraError
+from corpus.errors import IndexError_, MissingExtraError
 
-FORMAT_VERSION = 3  # 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors
+FORMAT_VERSION = 4  # 4: document kinds in the manifest; 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors
 HNSW_THRESHOLD = 20_000  # above this many passages exact search stops being cheap
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
@@ -237,6 +237,7 @@ def build_index(
             ),
             "corpus_fingerprint": corpus.fingerprint,
             "documents": [doc.doc_id for doc in corpus.documents],
+            "kinds": {doc.doc_id: doc.kind for doc in corpus.documents},
             "passage_count": len(items),
             "sentence_count": len(sentences),
             "word_count": len(words),

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from qa.errors import QAError
+from corpus.errors import QAError
 
 DEFAULT_OUT = "eval-results"
 
@@ -22,6 +22,10 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         help="configuration to run (repeatable; default: all; see --list-configs)",
     )  # fmt: skip
     parser.add_argument("--questions", metavar="FILE", help="questions (JSONL); default: the bundled set")
+    parser.add_argument(
+        "--letters", action="append", metavar="DIR", default=[],
+        help="a folder of letters asked beside the bundled five (repeatable)",
+    )  # fmt: skip
     parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
     parser.add_argument("--index", metavar="DIR", help="index root (default: $QA_INDEX_DIR or the user data folder)")
     parser.add_argument("--list-configs", action="store_true", help="list the configurations and exit")
@@ -38,7 +42,7 @@ def list_configs() -> str:
     return "\n".join(lines)
 
 
-def read_questions(path: str | None):
+def read_questions(path: str | None, letters=()):
     """The questions, or QAError naming the file (and line) that is wrong."""
     from evals.dataset import QUESTIONS_FILE, load_questions
 
@@ -46,7 +50,7 @@ def read_questions(path: str | None):
     if not file.is_file():
         raise QAError(f"questions file {file} does not exist")
     try:
-        questions = load_questions(file)
+        questions = load_questions(file, letters)
     except (OSError, UnicodeDecodeError) as exc:
         raise QAError(f"cannot read questions file {file}: {exc}") from exc
     except (TypeError, AttributeError) as exc:  # a line that is JSON but not an object
@@ -78,13 +82,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     configs = select_configs(getattr(args, "configs", None))  # unknown names fail before anything loads
     questions_arg = getattr(args, "questions", None)
-    questions = read_questions(questions_arg)
+    letters = getattr(args, "letters", None) or []
+    for folder in letters:
+        if not Path(folder).is_dir():
+            raise QAError(f"--letters {folder}: not a folder")
+    questions = read_questions(questions_arg, letters)
     results = run_eval(
         questions,
         configs,
         index_dir=getattr(args, "index", None),
         progress=not getattr(args, "quiet", False),
         questions_file=questions_arg,
+        letters=letters,
     )
     paths = write_outputs(results, getattr(args, "out", None) or DEFAULT_OUT)
     print(compact_summary(results))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,19 +40,38 @@ class EvalQuestion:
         return bool(self.doc_ids)
 
 
-def load_questions(path: str | Path | None = None) -> list[EvalQuestion]:
+def _row(row: dict, letters: Sequence[Path]) -> dict:
+    """A question line in either format: ours, or letters-dev's ("q", "docs" as file names, "evidence"). An
+    evidence given as a character span of the letter's file is read from that file in `letters`."""
+    if "q" in row and "question" not in row:
+        row = {
+            "id": row["id"], "question": row["q"], "language": row["language"], "answers": row["answers"],
+            "doc_ids": [Path(d).stem for d in row["docs"]], "evidence": row.get("evidence", ""),
+            "category": row.get("category") or ("fact" if row["docs"] else "unanswerable"),
+        }  # fmt: skip
+    span = row.get("evidence_span")
+    if not row.get("evidence") and span and row.get("doc_ids"):
+        for folder in letters:
+            path = next((p for p in Path(folder).glob(f"{row['doc_ids'][0]}.*")), None)
+            if path is not None:
+                row = {**row, "evidence": path.read_text(encoding="utf-8")[span[0] : span[1]]}
+                break
+    return row
+
+
+def load_questions(path: str | Path | None = None, letters: Sequence[str | Path] = ()) -> list[EvalQuestion]:
     path = Path(path) if path else QUESTIONS_FILE
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = _row(json.loads(line), [Path(f) for f in letters])
             missing = [k for k in REQUIRED if k not in row]
             if missing:
                 raise ValueError(f"missing {', '.join(missing)}")
         except ValueError as exc:
-            from qa.errors import QAError
+            from corpus.errors import QAError
 
             raise QAError(f"{path}:{n}: not a valid question line ({exc})") from exc
         out.append(

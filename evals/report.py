@@ -82,7 +82,20 @@ def summary_table(results: dict, labels=None) -> str:
 
 
 def compact_summary(results: dict) -> str:
-    return summary_table(results, COMPACT)
+    return summary_table(results, COMPACT) + "\n" + refusal_lines(results)
+
+
+def refusal_lines(results: dict) -> str:
+    """Why answers were refused, per configuration: each verify check's count on answerable (false refusals)
+    and unanswerable questions."""
+    out = ["Refusals by reason (answerable / unanswerable):"]
+    for name, c in results["configs"].items():
+        tally = c["summary"].get("refusals") or {}
+        codes = sorted(set(tally.get("answerable", {})) | set(tally.get("unanswerable", {})))
+        counts = [f"{code} {tally.get('answerable', {}).get(code, 0)}/{tally.get('unanswerable', {}).get(code, 0)}"
+                  for code in codes]  # fmt: skip
+        out.append(f"  {name}: {', '.join(counts) or 'none'}")
+    return "\n".join(out)
 
 
 def _config_line(c: dict) -> str:
@@ -90,9 +103,9 @@ def _config_line(c: dict) -> str:
     fusion = ""
     if r["method"] == "hybrid":
         weights = f"dense {r['dense_weight']}, bm25 {r['bm25_weight']}, en bm25 {r['english_bm25_weight']}"
-        fusion = f", {r['fusion']} fusion ({weights})"
-    composer = f", composer {c['composer']}" if c["composer"] else ""
-    setup = f"{r['method']}{fusion}, encoder {c['encoder']}, k={c['k']}{composer}"
+        fusion = f", min-max fusion ({weights})"
+    rerank = ", reranked" if c.get("rerank") else ""
+    setup = f"{r['method']}{fusion}{rerank}, encoder {c['encoder']}, k={c['k']}"
     return f"- **{c['name']}**: {c['description']} — {setup}"
 
 

@@ -7,6 +7,7 @@ configuration that uses it.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 import platform
 import sys
 import time
@@ -25,26 +26,26 @@ SNIPPET_CHARS = 120
 WARM_UP = "Welke onderwerpen besprak de NAVO?"  # not an evaluation question
 
 
-def load_assistant(encoder: str, index_dir=None, progress: bool = False):
-    """Assistant.load for one encoder; an index that is stale or damaged is rebuilt (it is derived data)."""
+def load_assistant(encoder: str, index_dir=None, progress: bool = False, letters: Sequence[str] = ()):
+    """Assistant.load for one encoder, over the bundled letters and any folders of letters given; an index that
+    is stale or damaged is rebuilt (it is derived data)."""
+    from corpus import bundled_corpus_dir
     from qa.assistant import Assistant
 
+    folders = [bundled_corpus_dir(), *letters] if letters else None
     try:
-        return Assistant.load(index_dir=index_dir, encoder=encoder, progress=progress)
+        return Assistant.load(index_dir=index_dir, corpus_dir=folders, encoder=encoder, progress=progress)
     except IndexError_ as exc:
         print(f"note: {exc}\nnote: rebuilding the {encoder} index for the evaluation", file=sys.stderr)
-        return Assistant.load(index_dir=index_dir, encoder=encoder, progress=progress, rebuild=True)
+        return Assistant.load(index_dir=index_dir, corpus_dir=folders, encoder=encoder, progress=progress, rebuild=True)
 
 
-def apply_config(assistant, cfg: EvalConfig, default_composer: Any) -> None:
-    """Point the assistant's retriever and composer at cfg's settings (the defaults where cfg has none)."""
+def apply_config(assistant, cfg: EvalConfig) -> None:
+    """Point the assistant's retriever and reranker at cfg's settings."""
+    from qa.rerank import FeatureReranker, RetrievalOrder
+
     assistant.retriever.config = cfg.retrieval
-    if cfg.composer:
-        from qa.compose import ComposerConfig
-
-        assistant.composer_config = ComposerConfig(**cfg.composer)
-    elif default_composer is not None:
-        assistant.composer_config = default_composer
+    assistant.reranker = FeatureReranker() if cfg.rerank else RetrievalOrder()
 
 
 # ---------------------------------------------------------------- one question
@@ -90,6 +91,7 @@ def answer_record(question: EvalQuestion, answer, spans) -> dict:
         "abstained": bool(answer.abstained),
         "citations": [asdict(c) for c in cited],
         "top_score": max((c.score for c in answer.citations), default=None),  # for calibrating abstention
+        "refusal_code": answer.refusal_reason.code if getattr(answer, "refusal_reason", None) else None,
         "timings_ms": dict(answer.timings_ms),
     }
     if not question.answerable:
@@ -129,7 +131,7 @@ def ask_question(assistant, cfg: EvalConfig, question: EvalQuestion, spans) -> d
 class _EmptyAnswer:
     """Stands in for the answer of an ask that raised: not refused, nothing cited, so every answer metric fails."""
 
-    answer, abstained, citations, timings_ms = "", False, (), {}
+    answer, abstained, citations, timings_ms, refusal_reason = "", False, (), {}, None
 
 
 # ---------------------------------------------------------------- aggregates
@@ -151,6 +153,10 @@ def summarize(records: Sequence[dict]) -> dict:
     out["search_ms"] = metrics.latency_summary([r["search_ms"] for r in records])
     out["ask_ms"] = metrics.latency_summary([r["ask_ms"] for r in records if r["ask_ms"] is not None])
     out["errors"] = sum(1 for r in records if r.get("error"))
+    out["refusals"] = {
+        group: dict(Counter(r["refusal_code"] for r in rs if r.get("refusal_code")))
+        for group, rs in (("answerable", answerable), ("unanswerable", unanswerable))
+    }
     return out
 
 
@@ -248,23 +254,23 @@ def run_eval(
     progress: bool = True,
     loader: Callable[[str], Any] | None = None,
     questions_file: str | None = None,
+    letters: Sequence[str] = (),
 ) -> dict:
     """Evaluate each configuration over all questions; the results dict is what results.json holds."""
     if not questions:
         raise QAError("there are no evaluation questions to run")
     started = time.perf_counter()
-    loader = loader or (lambda name: load_assistant(name, index_dir, progress))
+    loader = loader or (lambda name: load_assistant(name, index_dir, progress, letters))
     assistants = {cfg.encoder: None for cfg in configs}
     for name in assistants:
         assistants[name] = loader(name)
-    defaults = {name: getattr(a, "composer_config", None) for name, a in assistants.items()}
     first = next(iter(assistants.values()))
     contexts = question_contexts(first, questions)
     results: dict[str, Any] = {"meta": _meta(questions, configs, assistants, questions_file), "configs": {}}
     with _progress_bar(2 * len(questions) * len(configs), progress) as bar:
         for cfg in configs:
             assistant = assistants[cfg.encoder]
-            apply_config(assistant, cfg, defaults[cfg.encoder])
+            apply_config(assistant, cfg)
             results["configs"][cfg.name] = evaluate_config(assistant, cfg, questions, contexts, bar)
     results["meta"]["elapsed_s"] = round(time.perf_counter() - started, 2)
     return results
@@ -281,7 +287,7 @@ def _meta(questions, configs, assistants, questions_file: str | None) -> dict:
         "configs": [c.name for c in configs],
         "corpus_fingerprint": getattr(first.corpus, "fingerprint", None),
         "index_folders": {name: str(getattr(a.index, "folder", "")) for name, a in assistants.items()},
-        "composers": {name: getattr(getattr(a, "composer", None), "name", None) for name, a in assistants.items()},
+        "readers": {name: getattr(getattr(a, "reader", None), "name", None) for name, a in assistants.items()},
         "search_k": SEARCH_K,
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -5,17 +5,23 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from corpus import Corpus, Document, bundled_corpus_dir, load_corpus
+from corpus.errors import IndexError_, QuestionError
 from embeddings.encoders import ALIASES, CROSSLINGUAL_ENCODER, DEFAULT_ENCODER, Encoder, LazyEncoder, load_encoder
 from embeddings.store import Index, build_index, built_by_older_version, check_compatible, load_index, read_manifest
-from qa.compose import Composer, ComposerConfig, ExtractiveComposer, answer_question
-from qa.errors import IndexError_, QuestionError
+from qa.analyse import analyse
 from qa.models import Answer, ScoredPassage
-from qa.retrieval import RetrievalConfig, Retriever
+from qa.read import ExtractiveReader, Reader
+from qa.render import render
+from qa.rerank import FeatureReranker, Reranker
+from qa.retrieve import RetrievalConfig, Retriever, validate_k
+from qa.verify import coverage, verify
+from qa.weights import fitted
 
 INDEX_ENV = "QA_INDEX_DIR"
 APP_NAME = "kamerbrieven-qa"
@@ -30,17 +36,21 @@ def default_index_root() -> Path:
     return Path(user_data_dir(APP_NAME)) / "index"
 
 
-def index_folder(root: Path, corpus_dir: Path, encoder_name: str) -> Path:
-    """One folder per (corpus folder, encoder): switching either never reads the wrong vectors."""
-    corpus_dir = corpus_dir.resolve()
-    if corpus_dir == bundled_corpus_dir().resolve():
+def index_folder(root: Path, corpus_dir: Path | Sequence[Path], encoder_name: str) -> Path:
+    """One folder per (corpus folders, encoder): switching either never reads the wrong vectors."""
+    folders = [Path(corpus_dir)] if isinstance(corpus_dir, str | Path) else [Path(d) for d in corpus_dir]
+    resolved = [d.resolve() for d in folders]
+    if resolved == [bundled_corpus_dir().resolve()]:
         corpus_key = "bundled"
     else:
-        corpus_key = f"{corpus_dir.name}-{hashlib.sha256(str(corpus_dir).encode()).hexdigest()[:8]}"
+        digest = hashlib.sha256("\0".join(map(str, resolved)).encode()).hexdigest()[:8]
+        corpus_key = f"{'+'.join(d.name for d in resolved)[:60]}-{digest}"
     return root / corpus_key / re.sub(r"[^A-Za-z0-9_.-]+", "_", encoder_name)
 
 
 class Assistant:
+    """The stages wired together: analyse -> retrieve -> rerank -> read -> verify -> render."""
+
     def __init__(
         self,
         corpus: Corpus,
@@ -48,20 +58,18 @@ class Assistant:
         encoder: Encoder | None,
         config: RetrievalConfig | None = None,
         crosslingual: Encoder | None = None,
+        reranker: Reranker | None = None,
+        reader: Reader | None = None,
     ):
         self.corpus = corpus
         self.index = index
         self.encoder = encoder
-        self.retriever = Retriever(index, encoder, config, crosslingual or _crosslingual_for(index.manifest))
-        self.composer: Composer = ExtractiveComposer()
-
-    @property
-    def composer_config(self) -> ComposerConfig:
-        return getattr(self.composer, "config", ComposerConfig())
-
-    @composer_config.setter
-    def composer_config(self, config: ComposerConfig) -> None:
-        self.composer = ExtractiveComposer(config)
+        self.retriever = Retriever(index, encoder, crosslingual or _crosslingual_for(index.manifest), config)
+        self.reranker: Reranker = reranker or FeatureReranker()
+        self.reader: Reader = reader or ExtractiveReader()
+        self.answer_floor = fitted()["answer_floor"]
+        self.documents = {d.doc_id: d for d in corpus.documents}
+        self.coverage = coverage(index)
 
     @classmethod
     def load(
@@ -81,7 +89,7 @@ class Assistant:
         crosslingual: the second encoder a new index is embedded with (None: none); an existing index keeps
         the one it was built with.
         """
-        corpus_path = Path(corpus_dir) if corpus_dir else bundled_corpus_dir()
+        corpus_path = corpus_dir if corpus_dir else bundled_corpus_dir()
         enc = encoder if encoder is not None and not isinstance(encoder, str) else None
         name = enc.name if enc else ALIASES.get(encoder or DEFAULT_ENCODER, encoder or DEFAULT_ENCODER)
         folder = index_folder(Path(index_dir) if index_dir else default_index_root(), corpus_path, name)
@@ -116,8 +124,12 @@ class Assistant:
         until: date | None = None,
         method: str | None = None,
     ) -> list[ScoredPassage]:
+        """The passages for a question, best first: retrieved, then reranked (a bare method is not reranked)."""
         self._check_doc_ids(doc_ids)
-        return self.retriever.search(question, k=k, doc_ids=doc_ids, since=since, until=until, method=method)
+        k = validate_k(k)
+        retrieved = self.retriever.retrieve(analyse(question), doc_ids, since, until, method=method)
+        ranked = retrieved.passages if method else self.reranker.rerank(retrieved, self.index)
+        return list(ranked[:k])
 
     def ask(
         self,
@@ -128,8 +140,33 @@ class Assistant:
         until: date | None = None,
         history: Sequence[tuple[str, str]] = (),
     ) -> Answer:
+        started = time.perf_counter()
         self._check_doc_ids(doc_ids)
-        return answer_question(self, question, k=k, doc_ids=doc_ids, since=since, until=until, history=history)
+        k = validate_k(k)
+        query = analyse(question, history)
+        retrieved = self.retriever.retrieve(query, doc_ids, since, until)
+        ranked = self.reranker.rerank(retrieved, self.index)[:k]
+        searched = time.perf_counter()
+        draft = self.reader.read(retrieved, ranked, self.index)
+        read = time.perf_counter()
+        refused = verify(query, retrieved, draft, self.coverage, self.answer_floor)
+        text, citations = render(draft, refused, query.language, self.documents)
+        done = time.perf_counter()
+        return Answer(
+            question=query.text,
+            language=query.language,
+            answer=text,
+            abstained=refused is not None,
+            citations=citations,
+            passages=tuple(ranked),
+            timings_ms={
+                "retrieve": (searched - started) * 1000,
+                "read": (read - searched) * 1000,
+                "verify_render": (done - read) * 1000,
+                "total": (done - started) * 1000,
+            },
+            refusal_reason=refused,
+        )
 
     def _check_doc_ids(self, doc_ids: Sequence[str] | None) -> None:
         known = {d.doc_id for d in self.corpus.documents}

@@ -1,4 +1,4 @@
-"""Frozen dataclasses at the seams after retrieval: ScoredPassage -> Citation -> Answer."""
+"""Frozen values passed between the stages: Query -> ScoredPassage -> Draft -> Answer (with its Citations)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,24 @@ from corpus.models import Passage
 
 
 @dataclass(frozen=True)
+class Query:
+    """The analyse stage's reading of a question; no later stage parses the question again."""
+
+    text: str
+    search_text: str  # with the previous question where this one is a follow-up
+    language: str  # "nl" or "en"
+    years: tuple[int, ...] = ()
+    months: tuple[tuple[int, int], ...] = ()  # (year, month)
+    dates: tuple[date, ...] = ()
+    answer_kind: str | None = None  # data/answer_kinds.json: "money", "count", "person", ...
+    countries: tuple[str, ...] = ()  # ISO codes
+    doc_kinds: tuple[str, ...] = ()  # the kinds of document it names ("volgens de geannoteerde agenda")
+    letter_part: str | None = None  # "date" or "signatory": asks about the letter itself
+
+
+@dataclass(frozen=True)
 class ScoredPassage:
-    """A retrieved passage with the letter it came from and each method's score."""
+    """A retrieved passage with the letter it came from and each feature's score."""
 
     passage: Passage
     title: str
@@ -18,10 +34,8 @@ class ScoredPassage:
     meeting_dates: tuple[date, ...]
     rank: int
     score: float
-    scores: dict[str, float] = field(default_factory=dict)  # {"bm25": .., "dense": .., "hybrid": ..}
-    # The rank by similarity alone, where the retriever moved a passage holding the kind of answer asked for
-    # first (RetrievalConfig.typed_depth); the composer weighs that kind itself.
-    similarity_rank: int | None = None
+    scores: dict[str, float] = field(default_factory=dict)  # {"bm25": .., "dense": .., "hybrid": .., ...}
+    kind: str = "unknown"
 
     @property
     def doc_id(self) -> str:
@@ -41,6 +55,39 @@ class ScoredPassage:
             "score": round(self.score, 6),
             "scores": {k: round(v, 6) for k, v in self.scores.items()},
         }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence (or a run of them) a reader picked, by its offsets in the letter's cleaned text."""
+
+    doc_id: str
+    start: int
+    end: int
+    score: float
+    passage: ScoredPassage
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reader's answer before it is checked: the quotes it rests on and, for a chat model, its own text with
+    [n] markers pointing into quotes. confidence: the reader's belief that its best quote answers."""
+
+    quotes: tuple[Quote, ...]
+    confidence: float
+    reader: str
+    text: str | None = None  # None: the extractive answer is the quotes themselves
+    kind_found: bool = True  # a quote holds the kind of answer the question asks for
+    note: str = ""  # why the reader found nothing, where it did
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -82,6 +129,7 @@ class Answer:
     citations: tuple[Citation, ...]
     passages: tuple[ScoredPassage, ...]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    refusal_reason: Refusal | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -89,6 +137,7 @@ class Answer:
             "language": self.language,
             "answer": self.answer,
             "abstained": self.abstained,
+            "refusal_reason": self.refusal_reason.to_dict() if self.refusal_reason else None,
             "citations": [c.to_dict() for c in self.citations],
             "passages": [p.to_dict() for p in self.passages],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},

@@ -1,0 +1,113 @@
+"""The analyse stage: a question (and the conversation before it) read once into a frozen `Query`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+
+from corpus.errors import QuestionError
+from corpus.metadata import MONTHS as DUTCH_MONTHS
+from corpus.metadata import dates_in, kind_data
+from embeddings.lexical import tokenize
+from qa.answer_kinds import asked_kind
+from qa.gazetteer import countries_in
+from qa.language import detect_language
+from qa.models import Query
+
+MAX_QUESTION_CHARS = 2000
+ENGLISH_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+MONTH_YEAR = re.compile(
+    r"\b(" + "|".join([*DUTCH_MONTHS, *ENGLISH_MONTHS]) + r")\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE
+)
+ENGLISH_DATE = re.compile(
+    r"\b(\d{1,2})(?:\s*(?:and|-|–|to)\s*\d{1,2})?(?:st|nd|rd|th)?\s+(" + "|".join(ENGLISH_MONTHS) + r")\s+((?:19|20)\d\d)"
+    r"|\b(" + "|".join(ENGLISH_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+FOLLOW_UP = re.compile(
+    r"^(en|and|ook|also|what about|how about|hoe zit)\b|\b(daarover|hierover|erover|it|they|that)\b", re.I
+)
+# The names a question gives the kinds of document (data/document_kinds.json's kinds).
+KIND_WORDS = {
+    "annotated_agenda": r"geannoteerde agenda|annotated agenda",
+    "committee_report": r"algemeen overleg|commissiedebat|schriftelijk overleg|committee (debate|meeting|report)",
+    "kamervragen": r"kamervra\w+|parliamentary questions|written questions",
+    "news": r"nieuwsbericht|news item|press release|persbericht",
+    "meeting_report": r"\bverslag\b|\breport\b",
+}
+
+# The part of the letter itself a question asks about: when it was sent, who signed it.
+LETTER_PARTS = {
+    "date": r"\b(wanneer|welke datum|when|what date)\b.{0,80}\b(brief|verslag|agenda|letter|report)\b.{0,40}"
+    r"\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|sent|dated|written)\b"
+    r"|\b(wanneer|when)\b.{0,20}\b(stuurde|sent|schreef|wrote)\b",
+    "signatory": r"\b(wie|who)\b.{0,40}\b(ondertekend\w*|tekende|signed|stuurde|sent)\b.{0,40}\b(brief|verslag|letter|report)",
+}
+
+
+def validate_question(question: object) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("the question is empty; type a question about the letters")
+    question = " ".join(question.split())
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is too long ({len(question):,} characters; at most {MAX_QUESTION_CHARS:,})")
+    if not any(unicodedata.category(c)[0] in "LN" for c in question):
+        raise QuestionError("the question has no words (only punctuation or symbols)")
+    return question
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(FOLLOW_UP.search(question)) or len(tokenize(question)) <= 2
+
+
+def named_dates(text: str) -> tuple[date, ...]:
+    days = [d for run in dates_in(text) for d in run]
+    for m in ENGLISH_DATE.finditer(text):
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        try:
+            days.append(date(int(year), ENGLISH_MONTHS[month.lower()], int(day)))
+        except ValueError:
+            continue
+    return tuple(sorted(set(days)))
+
+
+def named_months(text: str) -> tuple[tuple[int, int], ...]:
+    months = {(int(y), {**DUTCH_MONTHS, **ENGLISH_MONTHS}[m.lower()]) for m, y in MONTH_YEAR.findall(text)}
+    months |= {(d.year, d.month) for d in named_dates(text)}
+    return tuple(sorted(months))
+
+
+def named_kinds(text: str) -> tuple[str, ...]:
+    return tuple(k for k, words in KIND_WORDS.items() if re.search(words, text, re.IGNORECASE) and k in kind_data()["order"])
+
+
+def letter_part(text: str) -> str | None:
+    return next((part for part, cue in LETTER_PARTS.items() if re.search(cue, text, re.IGNORECASE)), None)
+
+
+def analyse(question: str, history: Sequence[tuple[str, str]] = ()) -> Query:
+    """Everything later stages need to know about the question, read once."""
+    text = validate_question(question)
+    search_text = text
+    if history and is_follow_up(text):  # "En wat werd er in oktober over gezegd?" leans on the question before
+        search_text = f"{text} {history[-1][0]}"[:MAX_QUESTION_CHARS]
+    return Query(
+        text=text,
+        search_text=search_text,
+        language=detect_language(text),
+        years=tuple(sorted({int(y) for y in YEAR.findall(search_text)})),
+        months=named_months(search_text),
+        dates=named_dates(search_text),
+        answer_kind=asked_kind(text),
+        countries=tuple(sorted(countries_in(search_text))),
+        doc_kinds=named_kinds(search_text),
+        letter_part=letter_part(text),
+    )

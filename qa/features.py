@@ -1,0 +1,134 @@
+"""Features of a passage or a sentence for a query, as plain functions; the reranker and the reader weigh them
+with weights fitted on the question sets (evals/fit.py writes data/weights.json)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from corpus.metadata import MONTH_NAMES, is_frame_line
+from embeddings.lexical import tokenize
+from qa.answer_kinds import holds
+from qa.models import Query, ScoredPassage
+from qa.retrieve import TermGroup
+
+ENGLISH_MONTH_NAMES = "january february march april may june july august september october november december".split()
+
+
+def term_overlap(terms: Sequence[TermGroup], text: str) -> float:
+    """IDF-weighted share of the question's terms that the text holds."""
+    if not terms:
+        return 0.0
+    present = set(tokenize(text))
+    total = sum(t.weight for t in terms)
+    return sum(t.weight for t in terms if t.forms & present) / max(total, 1e-9)
+
+
+def letter_days(p: ScoredPassage) -> tuple[date, ...]:
+    return p.meeting_dates or ((p.letter_date,) if p.letter_date else ())
+
+
+def letter_time_match(query: Query, p: ScoredPassage) -> float:
+    """1: the letter's meeting (or date) is on a day or in a month the question names; 0.5: in a year it names;
+    0 otherwise or where the question names no time."""
+    days = letter_days(p)
+    if not days or not (query.years or query.months):
+        return 0.0
+    if set(days) & set(query.dates) or {(d.year, d.month) for d in days} & set(query.months):
+        return 1.0
+    return 0.5 if {d.year for d in days} & set(query.years) else 0.0
+
+
+def mentions_time(query: Query, text: str) -> float:
+    """Whether the text names a month or year the question names."""
+    if not (query.years or query.months):
+        return 0.0
+    lowered = text.lower()
+    for year, month in query.months:
+        if str(year) in text and (MONTH_NAMES[month - 1] in lowered or ENGLISH_MONTH_NAMES[month - 1] in lowered):
+            return 1.0
+    return 1.0 if any(re.search(rf"\b{y}\b", text) for y in query.years) else 0.0
+
+
+def time_mismatch(query: Query, p: ScoredPassage) -> float:
+    """1 where the question names a year and the letter is dated in none of them (a 2020 letter for a 2023
+    question); 0 where it is, where the letter's date is unknown, or where the question names no year."""
+    days = letter_days(p)
+    if not days or not query.years:
+        return 0.0
+    return 0.0 if {d.year for d in days} & set(query.years) or any(
+        str(y) in p.passage.text for y in query.years
+    ) else 1.0
+
+
+PASSAGE_FEATURES = (
+    "fused", "dense_gap", "crosslingual_gap", "terms", "kind_holds", "letter_time", "text_time", "time_mismatch",
+    "doc_kind", "frame",
+)  # fmt: skip
+
+
+def passage_features(
+    query: Query,
+    passages: Sequence[ScoredPassage],
+    best_dense: np.ndarray,
+    best_crosslingual: np.ndarray | None,
+    terms: Sequence[TermGroup],
+    frame_share: np.ndarray,
+) -> np.ndarray:
+    """(passages, PASSAGE_FEATURES): best_*: each passage's best sentence cosine; frame_share: the share of its
+    sentences that only frame the letter."""
+    if not passages:
+        return np.zeros((0, len(PASSAGE_FEATURES)))
+    fused = np.array([p.score for p in passages], dtype=np.float64)
+    top = fused.max() if fused.max() > 0 else 1.0
+    xl = best_crosslingual if best_crosslingual is not None else np.zeros(len(passages))
+    rows = []
+    for i, p in enumerate(passages):
+        text = f"{p.title}. {p.passage.heading}. {p.passage.text}"
+        rows.append(
+            (
+                fused[i] / top,
+                best_dense[i] - best_dense.max(),
+                xl[i] - xl.max(),
+                term_overlap(terms, text),
+                float(query.answer_kind is not None and holds(p.passage.text, query.answer_kind, query.text)),
+                letter_time_match(query, p),
+                mentions_time(query, p.passage.text),
+                time_mismatch(query, p),
+                float(p.kind in query.doc_kinds),
+                float(frame_share[i]),
+            )
+        )
+    return np.array(rows, dtype=np.float64)
+
+
+SENTENCE_FEATURES = (
+    "dense", "dense_gap", "crosslingual", "crosslingual_gap", "terms", "terms_context", "passage", "kind_holds",
+    "kind_asked", "text_time", "frame", "frame_asked", "length",
+)  # fmt: skip
+
+
+def sentence_row(
+    query: Query, text: str, context: str, dense: float, dense_best: float, xl: float, xl_best: float,
+    terms: Sequence[TermGroup], passage_score: float, kind: str,
+) -> tuple[float, ...]:  # fmt: skip
+    frame = float(is_frame_line(text, kind))
+    asked = query.answer_kind is not None
+    return (
+        dense,
+        dense - dense_best,
+        xl,
+        xl - xl_best,
+        term_overlap(terms, text),
+        term_overlap(terms, context),
+        passage_score,
+        float(asked and holds(text, query.answer_kind, query.text)),
+        float(asked),
+        mentions_time(query, text),
+        frame,
+        frame * float(query.letter_part is not None or query.answer_kind in ("day", "time", "person", "count")),
+        min(len(text), 400) / 400,
+    )

@@ -1,0 +1,32 @@
+"""Countries named in a text, in Dutch or English, from the full gazetteer in data/gazetteer.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+GAZETTEER_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.json"
+HOME = "NL"  # the letters' own country: named in nearly every paragraph, so it answers no "which country"
+
+
+@cache
+def _pattern() -> tuple[re.Pattern, dict[str, str]]:
+    data = json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
+    code_of = {name: code for code, entry in data.items() for name in entry["names"]}
+    names = sorted(code_of, key=len, reverse=True)  # "Noord-Macedonië" before "Macedonië"
+    # Case-sensitive, as the names are written: "Chad" the country, not "chad"; "VS" but not "vs".
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"), code_of
+
+
+def countries_in(text: str) -> set[str]:
+    """ISO codes of the countries the text names."""
+    pattern, code_of = _pattern()
+    return {code_of[m.group(1)] for m in pattern.finditer(text)}
+
+
+def country_name(code: str, language: str = "nl") -> str:
+    data = json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
+    return data[code][language]

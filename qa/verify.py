@@ -1,0 +1,142 @@
+"""The verify stage: one ordered list of named checks; the first that fails is why the answer is refused.
+
+A chat model's draft is checked as strictly as the extractive one: every [n] it writes must point at a quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from embeddings.store import Index
+from qa.answer_kinds import is_injection
+from qa.models import Draft, Query, Refusal
+from qa.retrieve import Retrieved
+
+MARKER = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
+MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
+REFUSAL = {"nl": "De documenten bevatten hierover geen antwoord.", "en": "The documents do not answer this."}
+MESSAGES = {
+    "injection": ("De vraag probeert de assistent instructies te geven.", "The question tries to instruct the assistant."),
+    "no_letter_in_filter": (
+        "Geen enkele brief valt binnen het gekozen filter (brieven of datums).",
+        "No letter passes the chosen filter (letters or dates).",
+    ),
+    "nothing_found": ("Er is niets gevonden dat op de vraag lijkt.", "Nothing resembling the question was found."),
+    "time_not_covered": (
+        "Geen enkele brief gaat over {when}.", "No letter covers {when}.",
+    ),
+    "reader_declined": ("Het taalmodel vond het antwoord niet in de bronnen.", "The language model found no answer in the sources."),
+    "unquoted_citation": (
+        "Het antwoord verwijst naar een bron die niet geciteerd is ([{n}]).",
+        "The answer cites a source that is not quoted ([{n}]).",
+    ),
+    "answer_kind_missing": (
+        "De gevonden zinnen noemen geen {kind}.", "The sentences found name no {kind}.",
+    ),
+    "low_confidence": (
+        "Geen zin beantwoordt de vraag met voldoende zekerheid ({confidence:.2f}).",
+        "No sentence answers the question with enough confidence ({confidence:.2f}).",
+    ),
+}
+KIND_NAMES = {
+    "money": ("bedrag", "amount"), "percentage": ("percentage", "percentage"), "count": ("aantal", "number"),
+    "duration": ("termijn", "period"), "country": ("land", "country"), "person": ("persoon", "person"),
+    "party": ("fractie", "party"), "year": ("jaar", "year"), "day": ("datum", "date"), "time": ("tijdstip", "time"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The times the letters cover: their own dates, and the months and years their text names."""
+
+    years: frozenset[int]
+    months: frozenset[tuple[int, int]]
+
+
+def coverage(index: Index) -> Coverage:
+    years = {d.year for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
+    months = {(d.year, d.month) for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
+    month_year = re.compile(rf"\b({'|'.join(MONTHS_NL)})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+    for s in index.sentences:
+        years.update(int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", s.text))
+        months.update((int(y), MONTHS_NL.index(m.lower()) + 1) for m, y in month_year.findall(s.text))
+    return Coverage(frozenset(years), frozenset(months))
+
+
+def refusal(code: str, language: str, **values) -> Refusal:
+    nl, en = MESSAGES[code]
+    return Refusal(code, (en if language == "en" else nl).format(**values))
+
+
+def _when(query: Query, covered: Coverage) -> str | None:
+    """The first year or month the question names that no letter covers, in words."""
+    for year in query.years:
+        if year not in covered.years:
+            return str(year)
+    for year, month in query.months:
+        if (year, month) not in covered.months:
+            return f"{MONTHS_NL[month - 1]} {year}"
+    return None
+
+
+def _markers(text: str) -> list[int]:
+    return [int(n) for m in MARKER.finditer(text) for n in m.group(1).split(",")]
+
+
+Check = Callable[[Query, Retrieved, Draft, Coverage, float], Refusal | None]
+
+
+def check_injection(query, retrieved, draft, covered, floor):
+    return refusal("injection", query.language) if is_injection(query.text) else None
+
+
+def check_filter(query, retrieved, draft, covered, floor):
+    return refusal("no_letter_in_filter", query.language) if retrieved.filtered_out else None
+
+
+def check_found(query, retrieved, draft, covered, floor):
+    if draft.text is None and not draft.quotes:
+        return refusal("nothing_found", query.language)
+    return None
+
+
+def check_time(query, retrieved, draft, covered, floor):
+    when = _when(query, covered)
+    return refusal("time_not_covered", query.language, when=when) if when else None
+
+
+def check_citations(query, retrieved, draft, covered, floor):
+    if draft.text is None:
+        return None
+    markers = _markers(draft.text)
+    if not markers:
+        return refusal("reader_declined", query.language)
+    bad = next((n for n in markers if not 1 <= n <= len(draft.quotes)), None)
+    return refusal("unquoted_citation", query.language, n=bad) if bad is not None else None
+
+
+def check_kind(query, retrieved, draft, covered, floor):
+    if draft.text is None and not draft.kind_found and query.answer_kind:
+        names = KIND_NAMES.get(query.answer_kind, (query.answer_kind, query.answer_kind))
+        return refusal("answer_kind_missing", query.language, kind=names[query.language == "en"])
+    return None
+
+
+def check_confidence(query, retrieved, draft, covered, floor):
+    if draft.text is None and draft.confidence < floor:
+        return refusal("low_confidence", query.language, confidence=draft.confidence)
+    return None
+
+
+CHECKS: tuple[Check, ...] = (
+    check_injection, check_filter, check_found, check_time, check_citations, check_kind, check_confidence,
+)  # fmt: skip
+
+
+def verify(query: Query, retrieved: Retrieved, draft: Draft, covered: Coverage, floor: float) -> Refusal | None:
+    for check in CHECKS:
+        if (found := check(query, retrieved, draft, covered, floor)) is not None:
+            return found
+    return None

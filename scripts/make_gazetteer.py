@@ -1,0 +1,41 @@
+"""Writes qa/data/gazetteer.json: every country's Dutch and English names, from CLDR (Babel) and ISO 3166
+(pycountry, with its Dutch translations).
+
+Run once by a developer (`pip install babel pycountry; python scripts/make_gazetteer.py`); the JSON is committed,
+so the assistant itself needs neither package.
+"""
+
+import gettext
+import json
+from pathlib import Path
+
+import pycountry
+from babel import Locale
+
+OUT = Path(__file__).resolve().parent.parent / "qa" / "data" / "gazetteer.json"
+# Names in everyday use that CLDR and ISO have since replaced ("Türkiye", "Belarus"); not taken from any question.
+FORMER_NAMES = {
+    "TR": ["Turkey"], "BY": ["Wit-Rusland", "Byelorussia"], "MK": ["Macedonia", "Macedonië"],
+    "CZ": ["Tsjechische Republiek"], "NL": ["Holland"], "GB": ["Groot-Brittannië", "Great Britain", "Britain"],
+    "US": ["USA", "VS", "America", "Amerika"], "RU": ["Russia"], "KR": ["South Korea", "Zuid-Korea"],
+    "KP": ["North Korea", "Noord-Korea"], "CD": ["Congo-Kinshasa"], "CI": ["Ivoorkust", "Ivory Coast"],
+    "MM": ["Birma", "Burma"], "SZ": ["Swaziland"], "CV": ["Cape Verde"],
+}  # fmt: skip
+
+
+def main() -> None:
+    nl, en = Locale("nl").territories, Locale("en").territories
+    iso_nl = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"])
+    countries = {}
+    for c in pycountry.countries:
+        code = c.alpha_2
+        iso = [getattr(c, a, None) for a in ("name", "common_name", "official_name")]
+        names = {nl.get(code), en.get(code), *iso, *(iso_nl.gettext(n) for n in iso if n), *FORMER_NAMES.get(code, [])}
+        names = sorted(n for n in names if n and "," not in n)  # "Korea, Republic of" is no name anyone writes
+        countries[code] = {"nl": nl.get(code) or iso_nl.gettext(c.name), "en": en.get(code) or c.name, "names": names}
+    OUT.write_text(json.dumps(countries, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {len(countries)} countries to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
