@@ -50,6 +50,7 @@ def kind_data() -> dict:
     data["header_res"] = [re.compile(c, flags) for c in data["header_lines"]]
     data["meeting_re"] = re.compile(data["meeting_nouns"], flags)
     data["frame_res"] = [re.compile(c, flags) for c in data["frame_lines"]]
+    data["opening_res"] = [re.compile(c, flags) for c in data["opening_lines"]]
     return data
 
 
@@ -77,11 +78,18 @@ def is_header_line(text: str) -> bool:
 def is_frame_line(text: str, kind: str = "unknown") -> bool:
     """A line that frames the document rather than says something: its header and date lines, the opening
     formula, a committee report's opening, a Kamervraag (its answer is what answers)."""
-    text = text.strip()
+    text = text.strip().lstrip("•–-·* ").strip()
     data = kind_data()
     if is_header_line(text) or any(p.search(text) for p in data["frame_res"]):
         return True
     return kind == "kamervragen" and text.endswith("?")
+
+
+def is_opening_line(text: str) -> bool:
+    """The opening formula or a committee report's opening: it frames the document, but says when the meeting was
+    and who took part."""
+    text = text.strip().lstrip("•–-·* ").strip()
+    return any(p.search(text) for p in kind_data()["opening_res"])
 
 
 def document_kind(units: list[str], body: str) -> str:
@@ -126,6 +134,10 @@ def letter_date(units: list[str]) -> date | None:
     return None
 
 
+def is_date_line(text: str) -> bool:
+    return any(p.search(text.strip()) for p in kind_data()["date_line_res"])
+
+
 def is_formula(unit: str) -> bool:
     """An opening formula or title line that states what the document is ("Hierbij ontvangt u het verslag ...")."""
     data = kind_data()
@@ -148,9 +160,11 @@ def meeting_of(units: list[str], anchor: date | None) -> tuple[tuple[date, ...],
     return (), None
 
 
-def format_dates(dates: tuple[date, ...]) -> str:
+def format_dates(dates: tuple[date, ...], month_names: list[str] = MONTH_NAMES, conjunction: str = "en") -> str:
+    """"17 en 18 juni 2020", as the letters write it (one day, or two, or a first and a last)."""
     last = dates[-1]
-    return f"{'-'.join(str(d.day) for d in dates)} {MONTH_NAMES[last.month - 1]} {last.year}"
+    days = str(last.day) if len(dates) == 1 else f"{dates[0].day} {conjunction} {last.day}"
+    return f"{days} {month_names[last.month - 1]} {last.year}"
 
 
 def stated_title(blocks) -> str | None:

@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from evals.dataset import HELDOUT_SETS, QUESTIONS_FILE, contains_answer, evidence_spans, is_relevant, load_questions
-from qa.features import PASSAGE_FEATURES, SENTENCE_FEATURES
+from qa.features import ANSWER_FEATURES, PASSAGE_FEATURES, SENTENCE_FEATURES
 from qa.weights import WEIGHTS_FILE, LinearModel
 
+USERDEV_FILE = Path(__file__).resolve().parent / "userdev.jsonl"
 RERANK_DEPTH = 30
 READ_K = 8
-FALSE_REFUSAL_TARGET = 0.03  # the answer floor refuses at most this share of the training set's answerable questions
+FALSE_REFUSAL_TARGET = 0.04  # the answer floor refuses at most this share of the training set's right drafts
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, features: tuple[str, ...], l2: float = 1.0) -> LinearModel:
@@ -51,57 +52,99 @@ def sentence_label(question, sentence, spans) -> bool:
     return contains_answer(sentence.text, question.answers)
 
 
-def collect(assistant, questions, rerank_model: LinearModel | None):
-    """Passage rows and labels; with a rerank model, also sentence rows and labels of its top READ_K."""
+def retrieve_all(assistant, questions) -> list:
     from qa.analyse import analyse
-    from qa.read import candidates
-    from qa.rerank import FeatureReranker, passage_arrays
 
-    px, py, sx, sy, best = [], [], [], [], []
-    for q in questions:
-        spans = evidence_spans(assistant.corpus, q)
-        retrieved = assistant.retriever.retrieve(analyse(q.question), depth=RERANK_DEPTH)
+    return [assistant.retriever.retrieve(analyse(q.question), depth=RERANK_DEPTH) for q in questions]
+
+
+def passage_rows(assistant, questions, retrieved) -> tuple[np.ndarray, np.ndarray]:
+    from qa.rerank import passage_arrays
+
+    rows, labels = [], []
+    for q, r in zip(questions, retrieved, strict=True):
         if q.answerable:
-            px.append(passage_arrays(retrieved, assistant.index))
-            py += [is_relevant(q, p.doc_id, p.passage.start, p.passage.end, p.passage.text, spans) for p in retrieved.passages]
-        if rerank_model is None:
+            spans = evidence_spans(assistant.corpus, q)
+            rows.append(passage_arrays(r, assistant.index))
+            labels += [is_relevant(q, p.doc_id, p.passage.start, p.passage.end, p.passage.text, spans) for p in r.passages]
+    return np.vstack(rows), np.array(labels, dtype=float)
+
+
+def sentence_rows(assistant, questions, retrieved, rerank: LinearModel) -> tuple[np.ndarray, np.ndarray]:
+    from qa.read import candidates
+    from qa.rerank import FeatureReranker
+
+    rows, labels = [], []
+    for q, r in zip(questions, retrieved, strict=True):
+        if not q.answerable:
             continue
-        ranked = FeatureReranker(rerank_model).rerank(retrieved, assistant.index)[:READ_K]
-        found = candidates(retrieved, ranked, assistant.index)
-        rows = np.array([c.features for c in found]) if found else np.zeros((0, len(SENTENCE_FEATURES)))
-        labels = [q.answerable and sentence_label(q, assistant.index.sentences[c.index], spans) for c in found]
-        if q.answerable:
-            sx.append(rows)
-            sy += labels
-        best.append((q.answerable, rows))
-    return px, py, sx, sy, best
+        spans = evidence_spans(assistant.corpus, q)
+        found = candidates(r, FeatureReranker(rerank).rerank(r, assistant.index)[:READ_K], assistant.index)
+        rows += [c.features for c in found]
+        labels += [sentence_label(q, assistant.index.sentences[c.index], spans) for c in found]
+    return np.array(rows), np.array(labels, dtype=float)
+
+
+def answer_rows(assistant, questions, retrieved, rerank: LinearModel, reader: LinearModel):
+    """Per question, the extractive draft's evidence; label: the draft quotes the answer."""
+    from qa.read import ExtractiveReader
+    from qa.rerank import FeatureReranker
+
+    rows, labels, answerable = [], [], []
+    for q, r in zip(questions, retrieved, strict=True):
+        draft = ExtractiveReader(reader).read(r, FeatureReranker(rerank).rerank(r, assistant.index)[:READ_K], assistant.index)
+        if not draft.evidence:
+            continue
+        spans = evidence_spans(assistant.corpus, q)
+        right = q.answerable and any(
+            sentence_label(q, s, spans)
+            for quote in draft.quotes
+            for s in assistant.index.sentences
+            if s.doc_id == quote.doc_id and quote.start <= s.start < quote.end
+        )
+        rows.append(draft.evidence)
+        labels.append(float(right))
+        answerable.append(q.answerable)
+    return np.array(rows), np.array(labels), np.array(answerable)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.fit", description=__doc__.splitlines()[0])
     parser.add_argument("--index", metavar="DIR", help="index root (default: $QA_INDEX_DIR or the user data folder)")
     parser.add_argument("--out", default=str(WEIGHTS_FILE), help="where to write the weights")
+    parser.add_argument(
+        "--letters", action="append", default=[], metavar="DIR",
+        help="letters searched beside the bundled five (repeatable): distractors from other years and kinds, which "
+        "teach the time and kind features; evals/userdev.jsonl, written on ../shared/letters-dev, is fitted on too",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    from corpus import bundled_corpus_dir
     from qa.assistant import Assistant
 
     started = time.perf_counter()
-    questions = [q for f in (QUESTIONS_FILE, *HELDOUT_SETS.values()) for q in load_questions(f)]
-    assistant = Assistant.load(index_dir=args.index, progress=False)
-    print(f"{len(questions)} questions; collecting passage features", file=sys.stderr)
-    px, py, _, _, _ = collect(assistant, questions, None)
-    rerank = fit_logistic(np.vstack(px), np.array(py, dtype=float), PASSAGE_FEATURES)
-    print("collecting sentence features", file=sys.stderr)
-    _, _, sx, sy, best = collect(assistant, questions, rerank)
-    reader = fit_logistic(np.vstack(sx), np.array(sy, dtype=float), SENTENCE_FEATURES)
-    confidence = [(answerable, float(reader.probability(rows).max()) if len(rows) else 0.0) for answerable, rows in best]
-    answerable = sorted(c for a, c in confidence if a)
-    floor = float(np.quantile(answerable, FALSE_REFUSAL_TARGET)) if answerable else 0.0
-    refused = np.mean([c < floor for a, c in confidence if not a]) if any(not a for a, _ in confidence) else 0.0
+    files = [QUESTIONS_FILE, *HELDOUT_SETS.values(), *([USERDEV_FILE] if args.letters else [])]
+    questions = [q for f in files for q in load_questions(f, args.letters)]
+    folders = [bundled_corpus_dir(), *args.letters] if args.letters else None
+    assistant = Assistant.load(index_dir=args.index, corpus_dir=folders, progress=False)
+    print(f"{len(questions)} questions; retrieving", file=sys.stderr)
+    retrieved = retrieve_all(assistant, questions)
+    rerank = fit_logistic(*passage_rows(assistant, questions, retrieved), PASSAGE_FEATURES)
+    print("fitting the reader", file=sys.stderr)
+    reader = fit_logistic(*sentence_rows(assistant, questions, retrieved, rerank), SENTENCE_FEATURES)
+    print("fitting answerability", file=sys.stderr)
+    rows, right, answerable = answer_rows(assistant, questions, retrieved, rerank, reader)
+    answerability = fit_logistic(rows, right, ANSWER_FEATURES)
+    belief = answerability.probability(rows)
+    # the floor refuses at most FALSE_REFUSAL_TARGET of the drafts that quote the answer
+    floor = float(np.quantile(belief[right == 1], FALSE_REFUSAL_TARGET))
+    refused = float(np.mean(belief[~answerable] < floor)) if (~answerable).any() else 0.0
     payload = {
-        "fitted_on": [QUESTIONS_FILE.name, *(p.name for p in HELDOUT_SETS.values())],
+        "fitted_on": [p.name for p in files],
+        "letters": [Path(f).name for f in args.letters],
         "questions": len(questions),
         "rerank": rerank.to_dict(),
         "reader": reader.to_dict(),
+        "answerable": answerability.to_dict(),
         "answer_floor": round(floor, 6),
         "training_unanswerable_refused": round(float(refused), 4),
     }
@@ -109,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     tmp.replace(out)  # atomic: a reader never sees half a file
-    for name, model in (("rerank", rerank), ("reader", reader)):
+    for name, model in (("rerank", rerank), ("reader", reader), ("answerable", answerability)):
         print(f"{name}: " + ", ".join(f"{f} {w:+.2f}" for f, w in zip(model.features, model.weights, strict=True)))
     print(f"answer floor {floor:.3f}: refuses {refused:.0%} of the training set's unanswerable questions")
     print(f"wrote {out} in {time.perf_counter() - started:.0f} s")

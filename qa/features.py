@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from corpus.metadata import MONTH_NAMES, is_frame_line
+from corpus.metadata import MONTH_NAMES, is_opening_line
 from embeddings.lexical import tokenize
 from qa.answer_kinds import holds
 from qa.models import Query, ScoredPassage
@@ -106,16 +106,17 @@ def passage_features(
 
 
 SENTENCE_FEATURES = (
-    "dense", "dense_gap", "crosslingual", "crosslingual_gap", "terms", "terms_context", "passage", "kind_holds",
-    "kind_asked", "text_time", "frame", "frame_asked", "length",
+    "dense", "dense_gap", "crosslingual", "crosslingual_gap", "terms", "terms_context", "previous_terms",
+    "previous_dense", "passage", "kind_holds", "kind_asked", "text_time", "opening", "length",
 )  # fmt: skip
 
 
 def sentence_row(
-    query: Query, text: str, context: str, dense: float, dense_best: float, xl: float, xl_best: float,
-    terms: Sequence[TermGroup], passage_score: float, kind: str,
+    query: Query, text: str, context: str, previous: str, dense: float, dense_best: float, previous_dense: float,
+    xl: float, xl_best: float, terms: Sequence[TermGroup], passage_score: float,
 ) -> tuple[float, ...]:  # fmt: skip
-    frame = float(is_frame_line(text, kind))
+    """previous: the sentence before in the same section ("" where none): one that restates the question is
+    often followed by the answer."""
     asked = query.answer_kind is not None
     return (
         dense,
@@ -124,11 +125,34 @@ def sentence_row(
         xl - xl_best,
         term_overlap(terms, text),
         term_overlap(terms, context),
+        term_overlap(terms, previous),
+        previous_dense - dense_best if previous else -1.0,
         passage_score,
         float(asked and holds(text, query.answer_kind, query.text)),
         float(asked),
         mentions_time(query, text),
-        frame,
-        frame * float(query.letter_part is not None or query.answer_kind in ("day", "time", "person", "count")),
+        float(is_opening_line(text)),
         min(len(text), 400) / 400,
     )
+
+
+ANSWER_FEATURES = (
+    "confidence", "dense", "crosslingual", "terms_quote", "terms_passage", "missing_rare", "unknown", "kind_found",
+    "kind_asked", "english",
+)  # fmt: skip
+
+
+def answer_row(
+    query: Query, confidence: float, dense: float, xl: float, quote_context: str, passages_text: str,
+    terms: Sequence[TermGroup], kind_found: bool, unknown: float,
+) -> tuple[float, ...]:  # fmt: skip
+    """Question-level evidence that the draft answers: how sure the reader is, how close the best sentence is,
+    the weight of the rarest question term the best passages lack, and the share of the question's words that no
+    letter uses at all ("F-35" where they say "F-16")."""
+    present = set(tokenize(passages_text))
+    total = sum(t.weight for t in terms) or 1.0
+    missing = max((t.weight / total for t in terms if not t.forms & present), default=0.0)
+    return (
+        confidence, dense, xl, term_overlap(terms, quote_context), term_overlap(terms, passages_text), missing,
+        unknown, float(kind_found), float(query.answer_kind is not None), float(query.language == "en"),
+    )  # fmt: skip

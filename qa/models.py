@@ -79,6 +79,7 @@ class Draft:
     text: str | None = None  # None: the extractive answer is the quotes themselves
     kind_found: bool = True  # a quote holds the kind of answer the question asks for
     note: str = ""  # why the reader found nothing, where it did
+    evidence: tuple[float, ...] = ()  # qa/features.py ANSWER_FEATURES, where the reader measures them
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ from typing import Protocol
 
 import numpy as np
 
+from corpus.metadata import is_date_line, is_frame_line, is_opening_line
+from corpus.parsing import SIGNATURE
 from embeddings.store import Index, Sentence
 from qa.answer_kinds import holds
-from qa.features import SENTENCE_FEATURES, sentence_row
+from qa.features import SENTENCE_FEATURES, answer_row, sentence_row
 from qa.models import Draft, Query, Quote, ScoredPassage
 from qa.retrieve import Retrieved
 from qa.weights import LinearModel, fitted
@@ -26,6 +28,12 @@ ANAPHORA = re.compile(
     r"^(Dit|Deze|Daarbij|Daarom|Daardoor|Hierdoor|Hiermee|Hiervoor|Zij|Die|Beiden|Dat|Zo)\b"
     r"|\b(hier|daar|hiervan|daarvan|daarom|hierom)\b"
 )
+
+
+OPENING_KINDS = ("day", "time", "person")
+RESTATES = 0.7  # a lead sentence holding this share of the question's terms restates it: the next one answers
+KIND_HOLDS = SENTENCE_FEATURES.index("kind_holds")
+TERMS = SENTENCE_FEATURES.index("terms")
 
 
 class Reader(Protocol):
@@ -41,8 +49,35 @@ class SentenceCandidate:
     features: tuple[float, ...]
 
 
+def quotable(text: str, kind: str, query: Query) -> bool:
+    """Header and date lines, Kamervragen's questions and lists of papers never answer; the opening formula and a
+    committee report's opening only where the question asks when a meeting was, who took part, or about the
+    letter itself."""
+    if not is_frame_line(text, kind):
+        return True
+    return is_opening_line(text) and (query.letter_part is not None or query.answer_kind in OPENING_KINDS)
+
+
+def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index: Index) -> list[int]:
+    """For a question about the letter itself, the top letter's date line or its signature."""
+    if query.letter_part is None or not passages:
+        return []
+    doc_id = passages[0].doc_id
+    out = []
+    for p in index.passages:
+        if p.passage.doc_id != doc_id:
+            continue
+        for j in index.sentences_of(p.passage.passage_id):
+            s = index.sentences[j]
+            if (query.letter_part == "date" and is_date_line(s.text)) or (
+                query.letter_part == "signatory" and s.heading == SIGNATURE
+            ):
+                out.append(j)
+    return out
+
+
 def candidates(retrieved: Retrieved, passages: Sequence[ScoredPassage], index: Index) -> list[SentenceCandidate]:
-    """Every sentence of the passages, once, with its features (evals/fit.py fits the reader on them)."""
+    """Every quotable sentence of the passages, once, with its features (evals/fit.py fits the reader on them)."""
     query: Query = retrieved.query
     dense, xl = retrieved.sentence_dense, retrieved.sentence_crosslingual
     members = {p.passage.passage_id: index.sentences_of(p.passage.passage_id) for p in passages}
@@ -55,17 +90,17 @@ def candidates(retrieved: Retrieved, passages: Sequence[ScoredPassage], index: I
     out, seen = [], set()
     for p in passages:
         for j in members[p.passage.passage_id]:
-            if j in seen or not index.sentences[j].text.strip():
+            s = index.sentences[j]
+            if j in seen or not s.text.strip() or not quotable(s.text, p.kind, query):
                 continue
             seen.add(j)
-            s = index.sentences[j]
             before = index.sentences[j - 1] if j > 0 else None
-            context = f"{p.title} {s.heading} {s.text}"
-            if before is not None and (before.doc_id, before.heading) == (s.doc_id, s.heading):
-                context = f"{context} {before.text}"
+            same_section = before is not None and (before.doc_id, before.heading) == (s.doc_id, s.heading)
+            previous = before.text if same_section else ""
             row = sentence_row(
-                query, s.text, context, float(dense[j]), dense_best, float(xl[j]) if xl is not None else 0.0,
-                xl_best, retrieved.terms, p.score / top, p.kind,
+                query, s.text, f"{p.title} {s.heading} {s.text} {previous}", previous, float(dense[j]), dense_best,
+                float(dense[j - 1]) if same_section else 0.0, float(xl[j]) if xl is not None else 0.0, xl_best,
+                retrieved.terms, p.score / top,
             )  # fmt: skip
             out.append(SentenceCandidate(j, p, row))
     return out
@@ -84,6 +119,14 @@ def widened(j: int, sentences: Sequence[Sentence]) -> tuple[int, int]:
     return start, end
 
 
+def with_next(quote: Quote, j: int, sentences: Sequence[Sentence]) -> Quote:
+    """The quote widened to the sentence after j, where that is in the same section."""
+    s, after = sentences[j], sentences[j + 1] if j + 1 < len(sentences) else None
+    if after is None or (after.doc_id, after.heading) != (s.doc_id, s.heading):
+        return quote
+    return Quote(quote.doc_id, quote.start, max(quote.end, after.end), quote.score, quote.passage)
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
@@ -94,31 +137,55 @@ class ExtractiveReader:
     def __init__(self, model: LinearModel | None = None, max_quotes: int = 3, keep_ratio: float = 0.8):
         self.model = model or fitted()["reader"]
         self.max_quotes = max_quotes
-        self.keep_ratio = keep_ratio  # a further quote must be this likely, relative to the best
+        self.keep_ratio = keep_ratio  # a further quote must be this likely, relative to the first
+        self.kind_depth = 5  # how far down a sentence holding the kind of answer asked for may come from
 
     def read(self, retrieved: Retrieved, passages: Sequence[ScoredPassage], index: Index) -> Draft:
+        query = retrieved.query
         found = candidates(retrieved, passages, index)
         if not found:
             return Draft((), 0.0, self.name, note="no sentences")
         probability = self.model.probability(np.array([c.features for c in found]))
-        order = np.argsort(-probability, kind="stable")
+        order = [int(i) for i in np.argsort(-probability, kind="stable")]
+        if query.answer_kind is not None:  # the likeliest sentence holding that kind of answer leads, if close
+            typed = next((i for i in order[: self.kind_depth] if found[i].features[KIND_HOLDS]), None)
+            if typed is not None:
+                order = [typed, *(i for i in order if i != typed)]
         chosen: list[int] = []
         for i in order:
-            if len(chosen) >= self.max_quotes or probability[i] < self.keep_ratio * probability[order[0]]:
+            if len(chosen) >= self.max_quotes or (chosen and probability[i] < self.keep_ratio * probability[chosen[0]]):
                 break
             words = _words(index.sentences[found[i].index].text)
             if all(len(words & (o := _words(index.sentences[found[c].index].text))) / max(len(words | o), 1) <= 0.6
                    for c in chosen):  # fmt: skip
-                chosen.append(int(i))
-        quotes = []
-        for i in chosen:
-            start, end = widened(found[i].index, index.sentences)
-            quotes.append(Quote(found[i].passage.doc_id, start, end, float(probability[i]), found[i].passage))
-        kind = retrieved.query.answer_kind
-        kind_found = kind is None or any(
-            holds(index.sentences[found[i].index].text, kind, retrieved.query.text) for i in chosen
-        )
-        return Draft(tuple(quotes), float(probability[order[0]]), self.name, kind_found=kind_found)
+                chosen.append(i)
+        quotes = [
+            Quote(found[i].passage.doc_id, *widened(found[i].index, index.sentences), float(probability[i]), found[i].passage)
+            for i in chosen
+        ]
+        lead = found[chosen[0]]
+        if lead.features[TERMS] >= RESTATES and not lead.features[KIND_HOLDS]:
+            quotes[0] = with_next(quotes[0], lead.index, index.sentences)
+        part = letter_part_sentences(query, passages, index)
+        dated = any(holds(index.sentences[found[i].index].text, "day") for i in chosen)
+        if part and not (query.letter_part == "date" and dated):
+            # the date line or signature answers; the best sentence shows why this letter was picked
+            lead = part[0]
+            s = index.sentences[lead]
+            own = next(p for p in passages if p.doc_id == s.doc_id)
+            quotes = [Quote(s.doc_id, s.start, s.end, 1.0, own), *quotes[:1]]
+        kind = query.answer_kind
+        kind_found = kind is None or any(holds(index.sentences[found[i].index].text, kind, query.text) for i in chosen)
+        kind_found = kind_found or bool(part)
+        top_text = " ".join(f"{p.title} {p.passage.heading} {p.passage.text}" for p in passages[:3])
+        lead_text = index.sentences[lead.index].text
+        evidence = answer_row(
+            query, float(probability[chosen[0]]), float(retrieved.sentence_dense[lead.index]),
+            float(retrieved.sentence_crosslingual[lead.index]) if retrieved.sentence_crosslingual is not None else 0.0,
+            f"{lead.passage.title} {index.sentences[lead.index].heading} {lead_text}", top_text, retrieved.terms,
+            kind_found, retrieved.unknown_share,
+        )  # fmt: skip
+        return Draft(tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence)
 
 
 __all__ = ["SENTENCE_FEATURES", "ExtractiveReader", "Reader", "candidates"]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from corpus import Document
-from corpus.metadata import MONTH_NAMES, kind_data
+from corpus.metadata import format_dates, kind_data
 from qa.models import Citation, Draft, Quote, Refusal
 from qa.verify import MARKER, REFUSAL
 
@@ -21,9 +21,9 @@ def when(doc: Document, language: str) -> str:
     dates = doc.meeting_dates or ((doc.letter_date,) if doc.letter_date else ())
     if not dates:
         return ""
-    months = ENGLISH_MONTHS if language == "en" else MONTH_NAMES
-    last = dates[-1]
-    return f"{'-'.join(str(d.day) for d in dates)} {months[last.month - 1]} {last.year}"
+    if language == "en":
+        return format_dates(dates, ENGLISH_MONTHS, "and")
+    return format_dates(dates)
 
 
 def frame(doc: Document, language: str) -> str:

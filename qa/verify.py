@@ -9,10 +9,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from embeddings.store import Index
 from qa.answer_kinds import is_injection
 from qa.models import Draft, Query, Refusal
 from qa.retrieve import Retrieved
+from qa.weights import fitted
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
@@ -71,14 +74,8 @@ def refusal(code: str, language: str, **values) -> Refusal:
 
 
 def _when(query: Query, covered: Coverage) -> str | None:
-    """The first year or month the question names that no letter covers, in words."""
-    for year in query.years:
-        if year not in covered.years:
-            return str(year)
-    for year, month in query.months:
-        if (year, month) not in covered.months:
-            return f"{MONTHS_NL[month - 1]} {year}"
-    return None
+    """The first year the question names that no letter is dated in or mentions."""
+    return next((str(year) for year in query.years if year not in covered.years), None)
 
 
 def _markers(text: str) -> list[int]:
@@ -125,9 +122,11 @@ def check_kind(query, retrieved, draft, covered, floor):
 
 
 def check_confidence(query, retrieved, draft, covered, floor):
-    if draft.text is None and draft.confidence < floor:
-        return refusal("low_confidence", query.language, confidence=draft.confidence)
-    return None
+    """The fitted answerability model's belief that the draft answers (extractive drafts measure its evidence)."""
+    if draft.text is not None or not draft.evidence:
+        return None
+    belief = float(fitted()["answerable"].probability(np.array([draft.evidence]))[0])
+    return refusal("low_confidence", query.language, confidence=belief) if belief < floor else None
 
 
 CHECKS: tuple[Check, ...] = (

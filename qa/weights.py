@@ -51,13 +51,16 @@ def neutral(features: tuple[str, ...], first_weight: float = 1.0) -> LinearModel
 
 @cache
 def fitted() -> dict:
-    """{"rerank": LinearModel, "reader": LinearModel, "answer_floor": float}; neutral where no file was fitted."""
-    from qa.features import PASSAGE_FEATURES, SENTENCE_FEATURES
+    """{"rerank", "reader", "answerable": LinearModel, "answer_floor": float}: neutral models and no floor where
+    no file was fitted for these features (a fit is then due: `python -m evals.fit`)."""
+    from qa.features import ANSWER_FEATURES, PASSAGE_FEATURES, SENTENCE_FEATURES
 
+    expected = {"rerank": PASSAGE_FEATURES, "reader": SENTENCE_FEATURES, "answerable": ANSWER_FEATURES}
+    out = {name: neutral(features) for name, features in expected.items()} | {"answer_floor": 0.0}
     if not WEIGHTS_FILE.exists():
-        return {"rerank": neutral(PASSAGE_FEATURES), "reader": neutral(SENTENCE_FEATURES), "answer_floor": 0.0}
+        return out
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
-    rerank, reader = LinearModel.from_dict(data["rerank"]), LinearModel.from_dict(data["reader"])
-    if rerank.features != PASSAGE_FEATURES or reader.features != SENTENCE_FEATURES:
-        return {"rerank": neutral(PASSAGE_FEATURES), "reader": neutral(SENTENCE_FEATURES), "answer_floor": 0.0}
-    return {"rerank": rerank, "reader": reader, "answer_floor": float(data["answer_floor"])}
+    models = {name: LinearModel.from_dict(data[name]) for name in expected if name in data}
+    if len(models) < len(expected) or any(models[n].features != f for n, f in expected.items()):
+        return out
+    return models | {"answer_floor": float(data["answer_floor"])}
