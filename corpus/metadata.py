@@ -82,7 +82,7 @@ def is_frame_line(text: str, kind: str = "unknown") -> bool:
     data = kind_data()
     if is_header_line(text) or any(p.search(text) for p in data["frame_res"]):
         return True
-    return kind == "kamervragen" and text.endswith("?")
+    return False
 
 
 def is_opening_line(text: str) -> bool:
@@ -155,8 +155,8 @@ def meeting_of(units: list[str], anchor: date | None) -> tuple[tuple[date, ...],
         if noun and found:
             rest = unit[noun.start() :]
             phrase = re.split(r",| op \d| van \d| die | gehouden | in \w+ \d|\s\d", rest, maxsplit=1, flags=re.I)[0]
-            phrase = phrase.strip(" :;")
-            return found[0], (phrase.lower() if phrase.isupper() else phrase) or None
+            phrase = re.sub(r"^bijeenkomst(en)? van (de )?", "", phrase.strip(" :;"), flags=re.I)
+            return found[0], phrase or None
     return (), None
 
 
@@ -198,6 +198,9 @@ def read_facts(blocks, doc_id: str) -> DocumentFacts:
     kind = document_kind(units, body)
     written = letter_date(units)
     meeting_dates, meeting = meeting_of(units, written) if kind != "news" else ((), None)
+    if meeting and meeting.isupper():  # a capitalised title: the phrase as the body writes it, where it does
+        found = re.search(re.escape(meeting), body, re.I)
+        meeting = found.group(0) if found and not found.group(0).isupper() else meeting.lower()
     title = stated_title(blocks)
     label = kind_data()["titles"].get(kind)
     if kind == "committee_report":  # its header says which kind of overleg: "Verslag van een algemeen overleg"

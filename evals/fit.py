@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "fitted_on": [p.name for p in files],
         "letters": [Path(f).name for f in args.letters],
         "questions": len(questions),
+        "encoder": assistant.encoder.name,
         "rerank": rerank.to_dict(),
         "reader": reader.to_dict(),
         "answerable": answerability.to_dict(),

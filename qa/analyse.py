@@ -10,7 +10,6 @@ from datetime import date
 from corpus.errors import QuestionError
 from corpus.metadata import MONTHS as DUTCH_MONTHS
 from corpus.metadata import dates_in, kind_data
-from embeddings.lexical import tokenize
 from qa.answer_kinds import asked_kind
 from qa.gazetteer import countries_in
 from qa.language import detect_language
@@ -46,10 +45,11 @@ KIND_WORDS = {
 
 # The part of the letter itself a question asks about: when it was sent, who signed it.
 LETTER_PARTS = {
-    "date": r"\b(wanneer|welke datum|when|what date)\b.{0,80}\b(brief|verslag|agenda|letter|report)\b.{0,40}"
+    "date": r"\b(wanneer|welke datum|when|what date|on what date)\b.{0,80}\b(brief|verslag|agenda|letter|report)\b.{0,40}"
     r"\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|sent|dated|written)\b"
-    r"|\b(wanneer|when)\b.{0,20}\b(stuurde|sent|schreef|wrote)\b",
-    "signatory": r"\b(wie|who)\b.{0,40}\b(ondertekend\w*|tekende|signed|stuurde|sent)\b.{0,40}\b(brief|verslag|letter|report)",
+    r"|\b(datum|date)\b.{0,30}\b(brief|verslag|agenda|letter|report)\b|\b(gedateerd|dated)\b",
+    "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
+    r"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{0,40}\b(brief|verslag|agenda|letter|report)\b",
 }
 
 
@@ -65,7 +65,7 @@ def validate_question(question: object) -> str:
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(FOLLOW_UP.search(question)) or len(tokenize(question)) <= 2
+    return bool(FOLLOW_UP.search(question)) or len(question.split()) <= 3
 
 
 def named_dates(text: str) -> tuple[date, ...]:

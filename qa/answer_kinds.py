@@ -34,6 +34,7 @@ def _data() -> dict:
         "yes_no": re.compile(data["yes_no"], re.IGNORECASE),
         "question": {k: compiled(v) for k, v in data["question"].items()},
         "answer": {k: compiled(v) for k, v in data["answer"].items() if v != ["@gazetteer"]},
+        "strip": {k: compiled(v) for k, v in data.get("strip", {}).items()},
         "injection": re.compile(data["injection"], re.IGNORECASE),
         "months": data["months"],
     }
@@ -61,6 +62,8 @@ def holds(text: str, kind: str | None, question: str = "") -> bool:
     if kind == "person":  # "Wie volgde Stoltenberg op?" is not answered by Stoltenberg
         for name in set(NAME.findall(question[1:])):
             text = re.sub(rf"\b{name}\b", " ", text)
+    for pattern in _data()["strip"].get(kind, ()):
+        text = pattern.sub(" ", text)
     return any(p.search(text) for p in _data()["answer"][kind])
 
 

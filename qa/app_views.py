@@ -173,7 +173,8 @@ def render_sources(answer: Answer, documents: Mapping[str, Document]) -> str:
     """The panel beside the chat: each citation with its passage (cited sentence marked), then the rest, folded."""
     parts = []
     if answer.abstained:
-        parts.append('<p class="qa-notice">The letters do not answer this question, so nothing is cited.</p>')
+        reason = answer.refusal_reason.message if answer.refusal_reason else "The letters do not answer this question."
+        parts.append(f'<p class="qa-notice">{esc(reason)} Nothing is cited.</p>')
     for c in sorted(answer.citations, key=lambda c: c.n):
         parts.append(render_citation(c, answer.passages, documents))
     if not answer.citations and not answer.abstained:

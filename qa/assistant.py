@@ -67,7 +67,9 @@ class Assistant:
         self.retriever = Retriever(index, encoder, crosslingual or _crosslingual_for(index.manifest), config)
         self.reranker: Reranker = reranker or FeatureReranker()
         self.reader: Reader = reader or ExtractiveReader()
-        self.answer_floor = fitted()["answer_floor"]
+        # cosines are not comparable across encoders: the answerability floor holds for the encoder it was fitted on
+        weights = fitted()
+        self.answer_floor = weights["answer_floor"] if weights["encoder"] == getattr(encoder, "name", None) else 0.0
         self.documents = {d.doc_id: d for d in corpus.documents}
         self.coverage = coverage(index)
 

@@ -107,7 +107,7 @@ def passage_features(
 
 SENTENCE_FEATURES = (
     "dense", "dense_gap", "crosslingual", "crosslingual_gap", "terms", "terms_context", "previous_terms",
-    "previous_dense", "passage", "kind_holds", "kind_asked", "text_time", "opening", "length",
+    "previous_dense", "passage", "kind_holds", "kind_asked", "text_time", "opening", "length", "list_item",
 )  # fmt: skip
 
 
@@ -133,6 +133,7 @@ def sentence_row(
         mentions_time(query, text),
         float(is_opening_line(text)),
         min(len(text), 400) / 400,
+        float(text.lstrip()[:1] in "•–-·*"),
     )
 
 

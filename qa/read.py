@@ -31,9 +31,12 @@ ANAPHORA = re.compile(
 
 
 OPENING_KINDS = ("day", "time", "person")
-RESTATES = 0.7  # a lead sentence holding this share of the question's terms restates it: the next one answers
+RESTATES = 0.5  # a lead sentence holding this share of the question's terms restates it: the next one answers
 KIND_HOLDS = SENTENCE_FEATURES.index("kind_holds")
 TERMS = SENTENCE_FEATURES.index("terms")
+
+
+ANAPHORA_START = re.compile(ANAPHORA.pattern.split("|\\b(")[0])
 
 
 class Reader(Protocol):
@@ -164,14 +167,15 @@ class ExtractiveReader:
             for i in chosen
         ]
         lead = found[chosen[0]]
-        if lead.features[TERMS] >= RESTATES and not lead.features[KIND_HOLDS]:
+        after = index.sentences[lead.index + 1] if lead.index + 1 < len(index.sentences) else None
+        leans_back = after is not None and bool(ANAPHORA_START.match(after.text))
+        if leans_back or (lead.features[TERMS] >= RESTATES and not lead.features[KIND_HOLDS]):
             quotes[0] = with_next(quotes[0], lead.index, index.sentences)
         part = letter_part_sentences(query, passages, index)
         dated = any(holds(index.sentences[found[i].index].text, "day") for i in chosen)
         if part and not (query.letter_part == "date" and dated):
             # the date line or signature answers; the best sentence shows why this letter was picked
-            lead = part[0]
-            s = index.sentences[lead]
+            s = index.sentences[part[0]]
             own = next(p for p in passages if p.doc_id == s.doc_id)
             quotes = [Quote(s.doc_id, s.start, s.end, 1.0, own), *quotes[:1]]
         kind = query.answer_kind

@@ -51,16 +51,17 @@ def neutral(features: tuple[str, ...], first_weight: float = 1.0) -> LinearModel
 
 @cache
 def fitted() -> dict:
-    """{"rerank", "reader", "answerable": LinearModel, "answer_floor": float}: neutral models and no floor where
+    """{"rerank", "reader", "answerable": LinearModel, "answer_floor": float, "encoder": the encoder whose cosines
+    the floor was set on}: neutral models and no floor where
     no file was fitted for these features (a fit is then due: `python -m evals.fit`)."""
     from qa.features import ANSWER_FEATURES, PASSAGE_FEATURES, SENTENCE_FEATURES
 
     expected = {"rerank": PASSAGE_FEATURES, "reader": SENTENCE_FEATURES, "answerable": ANSWER_FEATURES}
-    out = {name: neutral(features) for name, features in expected.items()} | {"answer_floor": 0.0}
+    out = {name: neutral(features) for name, features in expected.items()} | {"answer_floor": 0.0, "encoder": None}
     if not WEIGHTS_FILE.exists():
         return out
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     models = {name: LinearModel.from_dict(data[name]) for name in expected if name in data}
     if len(models) < len(expected) or any(models[n].features != f for n, f in expected.items()):
         return out
-    return models | {"answer_floor": float(data["answer_floor"])}
+    return models | {"answer_floor": float(data["answer_floor"]), "encoder": data.get("encoder")}

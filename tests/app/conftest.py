@@ -11,7 +11,7 @@ import pytest
 from corpus import Corpus
 from qa.errors import QuestionError
 from qa.models import Answer, Citation, ScoredPassage
-from qa.retrieval import validate_question
+from qa.analyse import validate_question
 
 REVOLVING_DOC = "000_c54184f091ec131b"
 REVOLVING_SENTENCE = "Nederland draagt hier 1 miljoen euro aan bij."

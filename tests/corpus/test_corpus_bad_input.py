@@ -87,7 +87,7 @@ def test_a_bad_file_does_not_stop_a_good_letter(capsys, letter_dir, name):
     folder = letter_dir({name: content, f"{GOOD_ID}.txt": good_letter()})
     code, out, err = run_cli(capsys, folder)
     assert code == 1  # a script must notice the skipped file ...
-    assert f"{GOOD_ID}  Verslag NAVO-ministers van Defensie, 22-23 oktober 2020" in out  # ... and still get the rest
+    assert f"{GOOD_ID}  Verslag NAVO-Ministers van Defensie, 22 en 23 oktober 2020" in out  # ... and still get the rest
     assert f"error: {folder / name}: " in err and reason in err
     assert "Traceback" not in err
 

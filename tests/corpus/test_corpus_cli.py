@@ -13,7 +13,9 @@ import pytest
 
 from qa.cli import main
 
-DOC_KEYS = ["doc_id", "title", "kind", "letter_date", "meeting_dates", "ministers", "kamerstuk", "sections", "passages"]
+DOC_KEYS = [
+    "doc_id", "title", "kind", "letter_date", "meeting_dates", "ministers", "kamerstuk", "meeting", "sections", "passages",
+]  # fmt: skip
 SECTION_KEYS = ["section_id", "heading", "text", "start", "end"]
 PASSAGE_KEYS = ["passage_id", "section_id", "text", "start", "end"]
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -92,7 +94,7 @@ def test_outline_is_readable(capsys, corpus):
     out = capsys.readouterr().out
     for doc in corpus.documents:
         assert f"{doc.doc_id}  {doc.title}" in out
-    assert "kind: geannoteerde agenda   letter: 2020-04-09   meeting: 2020-04-15" in out
+    assert "kind: annotated_agenda   letter: 2020-04-09   meeting: 2020-04-15" in out
     assert "kamerstuk: 28 676, nr. 339   ministers: A.Th.B. Bijleveld-Schouten" in out
     assert "      - Missies en operaties > Afghanistan  [" in out
     assert "letter: ?" in out  # an unknown value reads as "?", not "None"
@@ -123,7 +125,7 @@ def test_a_folder_with_one_markdown_letter(capsys, letter_dir):
     [doc] = run_json(capsys, "--path", str(folder))["documents"]
     assert doc["doc_id"] == "verslag"
     assert doc["meeting_dates"] == ["2021-03-03", "2021-03-04"]
-    assert doc["kind"] == "verslag"
+    assert doc["kind"] == "meeting_report"
     assert [s["heading"] for s in doc["sections"]] == [
         "Inleiding",
         "Missies en operaties",

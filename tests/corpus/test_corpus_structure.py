@@ -75,16 +75,16 @@ HEADINGS = {
 # doc id -> (title, kind, letter_date, meeting_dates, ministers, kamerstuk); None / () where the letter is silent.
 METADATA = {
     "000_c54184f091ec131b": (
-        "Verslag NAVO-ministers van Defensie, 17-18 juni 2020",
-        "verslag",
+        "Verslag NAVO-ministers van Defensie, 17 en 18 juni 2020",
+        "meeting_report",
         None,
         (date(2020, 6, 17), date(2020, 6, 18)),
         BIJLEVELD,
         None,
     ),
     "001_42c0a636b663bd7b": (
-        "Verslag NAVO-ministers van Defensie, 22-23 oktober 2020",
-        "verslag",
+        "Verslag NAVO-Ministers van Defensie, 22 en 23 oktober 2020",
+        "meeting_report",
         date(2020, 11, 6),
         (date(2020, 10, 22), date(2020, 10, 23)),
         BIJLEVELD,
@@ -92,7 +92,7 @@ METADATA = {
     ),
     "002_2b3a2a813bb728d5": (
         "Verslag NAVO-ministers van Buitenlandse Zaken, 2 april 2020",
-        "verslag",
+        "meeting_report",
         None,
         (date(2020, 4, 2),),
         ("S.A. Blok",),
@@ -100,15 +100,15 @@ METADATA = {
     ),
     "003_b1d8a65b01473dfa": (
         "Geannoteerde agenda NAVO-ministers van Defensie, 15 april 2020",
-        "geannoteerde agenda",
+        "annotated_agenda",
         date(2020, 4, 9),
         (date(2020, 4, 15),),
         BIJLEVELD,
         "28 676, nr. 339",  # from the page footer, not from the "nr. 338" the letter cites
     ),
     "004_5bee7b7e70133a4b": (
-        "Verslag NAVO-ministers van Buitenlandse Zaken en Defensie, 1 juni 2021",
-        "verslag",
+        "Verslag ministers van buitenlandse zaken en defensie, 1 juni 2021",  # the capitalised title, lowered
+        "meeting_report",
         None,
         (date(2021, 6, 1),),
         (),  # unsigned; Kaag and Bijleveld are only mentioned in the text

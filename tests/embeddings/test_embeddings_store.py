@@ -394,7 +394,7 @@ def test_assistant_over_fake_index_searches_and_answers(fake_assistant, corpus):
     assert [r.rank for r in results] == [1, 2, 3]
     assert "Revolving Fund" in results[0].passage.text
     assert results[0].doc_id == "000_c54184f091ec131b"
-    assert set(results[0].scores) == {"bm25", "dense", "crosslingual", "hybrid"}
+    assert set(results[0].scores) == {"bm25", "dense", "crosslingual", "hybrid", "rerank"}
     assert results[0].score >= results[1].score >= results[2].score
     answer = fake_assistant.ask("Hoeveel draagt Nederland bij aan het Revolving Fund?")
     assert answer.language == "nl"

@@ -15,7 +15,7 @@ from evals.dataset import EvalQuestion, evidence_spans, is_relevant, load_questi
 from evals.report import write_outputs
 from qa.errors import QAError
 from qa.models import Answer, Citation, ScoredPassage
-from qa.retrieval import RetrievalConfig
+from qa.retrieve import RetrievalConfig
 
 WRONG_RANK = "q002"  # the scripted retriever puts this question's evidence at rank 2
 WRONG_ANSWER = "q004"  # ... and the scripted composer answers this one wrongly
@@ -43,7 +43,7 @@ class FakeAssistant:
         self.corpus = corpus
         self.index = FakeIndex(corpus)
         self.retriever = FakeRetriever()
-        self.composer_config = None
+        self.reranker = None
         self.by_text = {q.question: q for q in questions}
         self.spans = {q.id: evidence_spans(corpus, q) for q in [*questions, UNKNOWN]}
 
@@ -90,37 +90,32 @@ def results(corpus, questions):
 def test_select_configs():
     assert [c.name for c in configs.select_configs(None)] == list(configs.CONFIGS)
     assert [c.name for c in configs.select_configs(["hybrid", "bm25", "hybrid"])] == ["hybrid", "bm25"]
-    with pytest.raises(configs.UnknownConfigError, match=r"'nope'.*known: bm25"):
+    with pytest.raises(configs.UnknownConfigError, match=r"'nope'.*known: hybrid"):
         configs.select_configs(["bm25", "nope"])
     assert configs.UnknownConfigError.exit_code == 2
 
 
 def test_required_configs_exist():
-    required = {"bm25", "dense-e5", "dense-minilm", "hybrid", "hybrid-minilm", "hybrid-k4", "hybrid-1sent"}
+    required = {"hybrid", "no-rerank", "bm25", "dense", "hybrid-minilm"}
     assert required <= set(configs.CONFIGS)
-    assert configs.CONFIGS["hybrid"].retrieval == RetrievalConfig()
+    assert configs.CONFIGS["hybrid"].retrieval == RetrievalConfig() and configs.CONFIGS["hybrid"].rerank
     assert configs.CONFIGS["hybrid"].encoder == "multilingual-e5-small"
-    assert configs.CONFIGS["dense-minilm"].encoder == "all-MiniLM-L6-v2"
-    assert configs.CONFIGS["hybrid-k4"].k == 4
-    from qa.compose import ComposerConfig
-
-    for cfg in configs.CONFIGS.values():  # every composer variation is a valid ComposerConfig
-        ComposerConfig(**(cfg.composer or {}))
+    assert configs.CONFIGS["hybrid-minilm"].encoder == "all-MiniLM-L6-v2"
+    assert not configs.CONFIGS["no-rerank"].rerank
+    assert all(c.description for c in configs.CONFIGS.values())  # the app shows them in plain words
 
 
-def test_apply_config_sets_and_restores_the_composer():
-    from qa.assistant import Assistant
-    from qa.compose import ComposerConfig, ExtractiveComposer
+def test_apply_config_sets_retrieval_and_reranker():
+    from qa.rerank import FeatureReranker, RetrievalOrder
 
-    assistant = object.__new__(Assistant)  # the real composer_config property, without an index
-    assistant.retriever, assistant.composer = FakeRetriever(), ExtractiveComposer()
-    default = assistant.composer_config
-    runner.apply_config(assistant, configs.CONFIGS["hybrid-1sent"], default)
-    assert assistant.composer_config.max_sentences == 1
-    assert assistant.retriever.config == RetrievalConfig()
-    runner.apply_config(assistant, configs.CONFIGS["bm25"], default)
-    assert assistant.composer_config == default == ComposerConfig()
+    assistant = FakeAssistant.__new__(FakeAssistant)
+    assistant.retriever = FakeRetriever()
+    runner.apply_config(assistant, configs.CONFIGS["no-rerank"])
+    assert isinstance(assistant.reranker, RetrievalOrder) and assistant.retriever.config == RetrievalConfig()
+    runner.apply_config(assistant, configs.CONFIGS["bm25"])
     assert assistant.retriever.config.method == "bm25"
+    runner.apply_config(assistant, configs.CONFIGS["hybrid"])
+    assert isinstance(assistant.reranker, FeatureReranker)
 
 
 def test_summary_of_scripted_run(results, questions):

@@ -31,8 +31,8 @@ def _check_documents(docs, assistant, k):
         assert m["title"] == letter.title
         assert m["letter_date"] == (letter.letter_date.isoformat() if letter.letter_date else None)
         assert m["passage_id"].startswith(m["doc_id"])
-        assert isinstance(m["score"], float) and m["scores"]["hybrid"] == pytest.approx(m["score"])
-        assert set(m["scores"]) == {"bm25", "dense", "crosslingual", "hybrid"}
+        assert isinstance(m["score"], float) and m["scores"]["rerank"] == pytest.approx(m["score"])
+        assert set(m["scores"]) == {"bm25", "dense", "crosslingual", "hybrid", "rerank"}
     scores = [d.metadata["score"] for d in docs]
     assert scores == sorted(scores, reverse=True)
 

@@ -318,8 +318,9 @@ def test_doc_filter_restricts_citations(real_assistant):
 
 
 def test_english_key_terms_carry_their_dutch_neighbours(real_assistant):
-    from embeddings.lexical import tokenize
     from qa.key_terms import key_terms
+
+    from embeddings.lexical import tokenize
 
     question = "Which two countries pose new challenges to the alliance?"
     terms = key_terms(question, real_assistant.retriever)

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from embeddings.encoders import load_encoder
+from qa.analyse import MAX_QUESTION_CHARS, validate_question
 from qa.cli import main
 from qa.errors import EncoderError, QAError, QuestionError
-from qa.retrieval import MAX_K, MAX_QUESTION_CHARS, validate_k, validate_question
+from qa.retrieve import MAX_K, validate_k
 
 REVOLVING = "Hoeveel draagt Nederland bij aan het Revolving Fund?"
 
