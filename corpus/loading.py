@@ -113,9 +113,11 @@ def _quiet_pypdf():
         logger.setLevel(previous)
 
 
-def load_corpus(folder: str | Path | Sequence[str | Path] | None = None) -> Corpus:
-    """Parse every letter in the folder, or folders (default: the bundled five). Raises CorpusError if none is
-    usable."""
+def load_corpus(
+    folder: str | Path | Sequence[str | Path] | None = None, files: Sequence[tuple[str | Path, str]] = ()
+) -> Corpus:
+    """Parse every letter in the folder, or folders (default: the bundled five), and the (path, doc id) files
+    (the letters library keeps its copies under content-hash names). Raises CorpusError if none is usable."""
     if folder is None:
         roots = [bundled_corpus_dir()]
     elif isinstance(folder, str | Path):
@@ -132,8 +134,10 @@ def load_corpus(folder: str | Path | Sequence[str | Path] | None = None) -> Corp
         if not found:
             raise CorpusError(f"no letters (.txt, .md, .pdf) in {root}")
         paths += found
+    ids = {Path(path): doc_id for path, doc_id in files}
+    paths += list(ids)
     texts, problems = _read_all(paths)
-    documents, parse_problems = _parse_all(texts)
+    documents, parse_problems = _parse_all(texts, ids)
     problems += parse_problems
     if not documents:
         details = "; ".join(p.message for p in problems)
@@ -159,14 +163,14 @@ def _read_all(paths: list[Path]) -> tuple[dict[Path, str], list[Problem]]:
     return texts, problems
 
 
-def _parse_all(texts: dict[Path, str]) -> tuple[list[Document], list[Problem]]:
+def _parse_all(texts: dict[Path, str], ids: dict[Path, str] | None = None) -> tuple[list[Document], list[Problem]]:
     # One lexicon over all letters: a word written whole in one letter decides a line-end hyphen in another.
     lexicon = lexicon_of(list(texts.values()))
     documents: list[Document] = []
     problems: list[Problem] = []
     for path, text in texts.items():
         try:
-            doc = parse_letter(text, path.stem, lexicon, source_path=str(path))
+            doc = parse_letter(text, (ids or {}).get(path, path.stem), lexicon, source_path=str(path))
         except Exception as exc:  # a parser bug on one odd letter must not cost the user the others
             problems.append(Problem(str(path), f"{path}: could not be parsed ({type(exc).__name__}: {exc})"))
             continue

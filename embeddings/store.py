@@ -20,13 +20,15 @@ from pathlib import Path
 import numpy as np
 
 from corpus import Corpus, Passage
+from corpus.errors import IndexError_, MissingExtraError
 from corpus.passages import sentence_spans
 from embeddings.crosslingual import vocabulary
 from embeddings.encoders import Encoder
+from embeddings.letter_cache import Timings, VectorCache
 from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
-from corpus.errors import IndexError_, MissingExtraError
 
-FORMAT_VERSION = 4  # 4: document kinds in the manifest; 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors
+# 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors; 4: document kinds
+FORMAT_VERSION = 4
 HNSW_THRESHOLD = 20_000  # above this many passages exact search stops being cheap
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
@@ -170,41 +172,59 @@ def _from_record(r: dict) -> IndexedPassage:
 
 
 def build_index(
-    folder: Path, corpus: Corpus, encoder: Encoder, progress: bool = True, crosslingual: Encoder | None = None
+    folder: Path,
+    corpus: Corpus,
+    encoder: Encoder,
+    progress: bool = True,
+    crosslingual: Encoder | None = None,
+    cache: VectorCache | None = None,
+    timings: Timings | None = None,
 ) -> Index:
     """Encode every passage and write the index to folder atomically (replacing what was there).
 
     With a crosslingual encoder, passages and sentences are embedded by it too (qa/retrieval.py fuses both).
+    With a cache (embeddings/letter_cache.py), only letters and words it has not seen are encoded.
     """
     faiss = faiss_module()
     started = time.perf_counter()
+    timings = timings if timings is not None else Timings()
     items = indexed_passages(corpus)
     texts = [item.index_text for item in items]
     sentences = corpus_sentences(corpus)
     sentence_texts = [f"{s.heading}. {s.text}" for s in sentences]
     words = vocabulary(texts)
+    passage_groups = _grouped(texts, [item.passage.doc_id for item in items])
+    sentence_groups = _grouped(sentence_texts, [s.doc_id for s in sentences])
+    store = cache if cache is not None else _NoCache()
     bar = None
     if progress:
         from tqdm import tqdm
 
-        total = (len(texts) + len(sentences)) * (2 if crosslingual is not None else 1) + len(words)
+        total = store.pending(encoder, passage_groups, sentence_groups, words, crosslingual)
         names = f"{encoder.name}, {crosslingual.name}" if crosslingual is not None else encoder.name
         bar = tqdm(total=total, desc=f"Embedding passages, sentences, words ({names})", unit="text", leave=False)
     update = bar.update if bar else None
     xl_vectors = xl_sentence_vectors = None
     try:
-        vectors = encoder.encode_passages(texts, progress=update)
-        sentence_vectors = encoder.encode_passages(sentence_texts, progress=update)
+        vectors = _stack(store.encode_groups(encoder, "passages", passage_groups, update, timings), encoder.dim)
+        sentence_parts = store.encode_groups(encoder, "sentences", sentence_groups, update, timings)
+        sentence_vectors = _stack(sentence_parts, encoder.dim)
         # Words are embedded as queries: an English question word is compared with them the same way.
-        word_vectors = _encode_words(encoder, words, update)
+        word_vectors = store.encode_words(encoder, words, update, timings)
         if crosslingual is not None:
-            xl_vectors = crosslingual.encode_passages(texts, progress=update)
-            xl_sentence_vectors = crosslingual.encode_passages(sentence_texts, progress=update)
+            xl = crosslingual
+            xl_vectors = _stack(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)
+            xl_sentence_vectors = _stack(store.encode_groups(xl, "sentences", sentence_groups, update, timings), xl.dim)
     finally:
         if bar:
             bar.close()
+    stage = time.perf_counter()
     vector_index = _vector_index(vectors)
+    timings.add("faiss", time.perf_counter() - stage)
+    stage = time.perf_counter()
     bm25 = build_bm25(texts)
+    timings.add("bm25", time.perf_counter() - stage)
+    stage = time.perf_counter()
 
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -248,6 +268,7 @@ def build_index(
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _swap_into_place(tmp, folder)
+        timings.add("write", time.perf_counter() - stage)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # never leave a half-written build behind
         raise
@@ -255,6 +276,47 @@ def build_index(
         folder, manifest, items, vector_index, bm25, sentences, sentence_vectors, words, word_vectors,
         xl_vectors, xl_sentence_vectors,
     )  # fmt: skip
+
+
+def _grouped(texts: list[str], doc_ids: list[str]) -> list[list[str]]:
+    """Consecutive texts of one letter together: the unit the cache keeps."""
+    groups: list[list[str]] = []
+    last = None
+    for text, doc_id in zip(texts, doc_ids, strict=True):
+        if doc_id != last or not groups:
+            groups.append([])
+            last = doc_id
+        groups[-1].append(text)
+    return groups
+
+
+def _stack(parts: list[np.ndarray], dim: int) -> np.ndarray:
+    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dim), dtype=np.float32)
+
+
+class _NoCache:
+    """The cache's interface without a folder: everything is encoded (batched across letters)."""
+
+    def pending(self, encoder, passage_groups, sentence_groups, words, crosslingual) -> int:
+        n = sum(map(len, passage_groups)) + sum(map(len, sentence_groups))
+        return n * (2 if crosslingual is not None else 1) + len(words)
+
+    def encode_groups(self, encoder, kind, groups, progress=None, timings=None) -> list[np.ndarray]:
+        flat = [t for g in groups for t in g]
+        if not flat:
+            return []
+        started = time.perf_counter()
+        vectors = np.asarray(encoder.encode_passages(flat, progress=progress), dtype=np.float32)
+        if timings is not None:
+            timings.add(f"encode {encoder.name} {kind}", time.perf_counter() - started, len(flat))
+        return [vectors]
+
+    def encode_words(self, encoder, words, progress=None, timings=None, batch: int = 256) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = _encode_words(encoder, words, progress, batch)
+        if timings is not None and words:
+            timings.add(f"encode {encoder.name} words", time.perf_counter() - started, len(words))
+        return vectors
 
 
 def _encode_words(encoder: Encoder, words: list[str], progress=None, batch: int = 256) -> np.ndarray:

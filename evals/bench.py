@@ -164,7 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", metavar="FILE", help="questions (JSONL); default: the bundled set")
     parser.add_argument("--cold-runs", type=int, default=3, help="fresh-process `qa ask` runs (default 3)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    parser.add_argument("--indexing", action="store_true", help="only the indexing figures (evals/bench_indexing.py)")
+    parser.add_argument("--no-indexing", action="store_true", help="skip the indexing figures")
     args = parser.parse_args(argv)
+    from evals.bench_indexing import render_indexing, run_indexing
+
+    if args.indexing:
+        report = run_indexing(say=lambda m: _say(True, m))
+        print(json.dumps(report, indent=2) if args.json else render_indexing(report))
+        return 0
     from evals.cli import read_questions
     from qa.errors import QAError
 
@@ -172,10 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         questions = read_questions(args.questions)
         with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
             report = run_bench(args.encoders or ENCODERS, questions, Path(tmp), args.cold_runs)
+        if not args.no_indexing:
+            report["indexing"] = run_indexing(say=lambda m: _say(True, m))
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)
-    print(json.dumps(report, indent=2) if args.json else render(report))
+    text = render(report) + ("\n\n" + render_indexing(report["indexing"]) if "indexing" in report else "")
+    print(json.dumps(report, indent=2) if args.json else text)
     return 0
 
 

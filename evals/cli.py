@@ -30,6 +30,10 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", metavar="DIR", help="index root (default: $QA_INDEX_DIR or the user data folder)")
     parser.add_argument("--list-configs", action="store_true", help="list the configurations and exit")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--timeline", action="store_true",
+        help="evaluate the timeline on evals/timeline_topics.jsonl instead (bundled + --letters, default letters-dev)",
+    )  # fmt: skip
 
 
 def list_configs() -> str:
@@ -79,6 +83,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if getattr(args, "list_configs", False):
         print(list_configs())
+        return 0
+    if getattr(args, "timeline", False):
+        from evals.timeline import main_text, run
+
+        result, timing = run(getattr(args, "letters", None) or [], getattr(args, "index", None), not args.quiet)
+        print(main_text(result, timing))
         return 0
     configs = select_configs(getattr(args, "configs", None))  # unknown names fail before anything loads
     questions_arg = getattr(args, "questions", None)

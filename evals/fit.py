@@ -21,6 +21,7 @@ from qa.weights import WEIGHTS_FILE, LinearModel
 USERDEV_FILE = Path(__file__).resolve().parent / "userdev.jsonl"
 RERANK_DEPTH = 30
 READ_K = 8
+OFFTOPIC_QUANTILE = 0.005  # the off-topic floors refuse at most this share of the right drafts
 FALSE_REFUSAL_TARGET = 0.04  # the answer floor refuses at most this share of the training set's right drafts
 
 
@@ -90,7 +91,7 @@ def answer_rows(assistant, questions, retrieved, rerank: LinearModel, reader: Li
     from qa.read import ExtractiveReader
     from qa.rerank import FeatureReranker
 
-    rows, labels, answerable = [], [], []
+    rows, labels, answerable, english = [], [], [], []
     for q, r in zip(questions, retrieved, strict=True):
         draft = ExtractiveReader(reader).read(r, FeatureReranker(rerank).rerank(r, assistant.index)[:READ_K], assistant.index)
         if not draft.evidence:
@@ -105,7 +106,8 @@ def answer_rows(assistant, questions, retrieved, rerank: LinearModel, reader: Li
         rows.append(draft.evidence)
         labels.append(float(right))
         answerable.append(q.answerable)
-    return np.array(rows), np.array(labels), np.array(answerable)
+        english.append(q.language == "en")
+    return np.array(rows), np.array(labels), np.array(answerable), np.array(english)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,7 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     print("fitting the reader", file=sys.stderr)
     reader = fit_logistic(*sentence_rows(assistant, questions, retrieved, rerank), SENTENCE_FEATURES)
     print("fitting answerability", file=sys.stderr)
-    rows, right, answerable = answer_rows(assistant, questions, retrieved, rerank, reader)
+    rows, right, answerable, english = answer_rows(assistant, questions, retrieved, rerank, reader)
+    # Off topic: below the closest sentence of nearly every answered question, by e5 and by USE, per language
+    dense, xl = ANSWER_FEATURES.index("dense"), ANSWER_FEATURES.index("crosslingual")
+    offtopic = {
+        language: [float(np.quantile(rows[(right == 1) & (english == is_en)][:, col], OFFTOPIC_QUANTILE)) for col in (dense, xl)]
+        for language, is_en in (("nl", False), ("en", True))
+    }
     answerability = fit_logistic(rows, right, ANSWER_FEATURES)
     belief = answerability.probability(rows)
     # the floor refuses at most FALSE_REFUSAL_TARGET of the drafts that quote the answer
@@ -147,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "reader": reader.to_dict(),
         "answerable": answerability.to_dict(),
         "answer_floor": round(floor, 6),
+        "offtopic_floors": {k: [round(v, 6) for v in vs] for k, vs in offtopic.items()},
         "training_unanswerable_refused": round(float(refused), 4),
     }
     out = Path(args.out)
@@ -156,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, model in (("rerank", rerank), ("reader", reader), ("answerable", answerability)):
         print(f"{name}: " + ", ".join(f"{f} {w:+.2f}" for f, w in zip(model.features, model.weights, strict=True)))
     print(f"answer floor {floor:.3f}: refuses {refused:.0%} of the training set's unanswerable questions")
+    print(f"off-topic floors (e5, USE): {offtopic}")
     print(f"wrote {out} in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -7,10 +7,10 @@ configuration that uses it.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
 import platform
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any

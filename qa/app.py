@@ -133,7 +133,8 @@ def chat_text(text: str) -> str:
 # ---------------------------------------------------------------- the app
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
+def build_app(assistant: Assistant, library=None) -> gr.Blocks:
+    """library: the letters library (qa/library.py) the Documents tab uploads into, where assistant can refresh."""
     gr = _gradio()
     documents = {d.doc_id: d for d in assistant.corpus.documents}
     letter_choices = [(f"{d.title}", d.doc_id) for d in assistant.corpus.documents]
@@ -311,13 +312,21 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             last_answer = gr.JSON(visible=False)
 
         with gr.Tab("Documents", id="documents"):
-            gr.HTML(views.render_overview(assistant.corpus.documents), css_template=views.LETTER_CSS, js_on_load=None)
+            overview = gr.HTML(
+                views.render_overview(assistant.corpus.documents),
+                css_template=views.LETTER_CSS,
+                js_on_load=None,
+                elem_id="qa-overview",
+            )
             first = assistant.corpus.documents[0].doc_id if assistant.corpus.documents else None
             doc_pick = gr.Dropdown(choices=letter_choices, value=first, label="Letter", elem_id="qa-doc-pick")
             doc_view = gr.HTML(
                 show_document(first), css_template=views.LETTER_CSS, js_on_load=None, elem_id="qa-doc-view"
             )
             doc_pick.change(show_document, doc_pick, doc_view, api_visibility="private")
+            from qa.app_library import library_panel
+
+            library_panel(gr, assistant, library, documents, auth_from_env() is not None, [overview, doc_pick, letters])
 
         with gr.Tab("Evaluation", id="evaluation"):
             gr.Markdown(
@@ -341,6 +350,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 concurrency_limit=1,
                 concurrency_id="evaluation",
             )
+
+        from qa.app_timeline import add_timeline_tab
+
+        add_timeline_tab(gr, assistant, documents)
 
         chat_outputs = [chatbot, question, sources, last_answer, history]
         chat_inputs = [question, chatbot, history, letters, since, until]
@@ -375,9 +388,25 @@ def serve(
     from qa.assistant import Assistant
 
     assistant = Assistant.load(index_dir=index_dir, corpus_dir=corpus_dir, progress=True)
+    for problem in assistant.corpus.problems:  # a letter left out is named, never skipped without a word
+        log.warning("%s%s", problem.message, "; skipped" if problem.skipped else "")
+    library = None
+    if not corpus_dir:  # the bundled five plus the library: uploads go there, and the chat answers them at once
+        from qa.library import Library, LiveAssistant
+
+        library = Library()
+        assistant = LiveAssistant(assistant, library, index_dir)
     if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         log.warning("serving on %s without a login; set %s and %s to require one", host, USERNAME_ENV, PASSWORD_ENV)
-    demo = build_app(assistant)
+    demo = build_app(assistant, library)
+    from qa.app_library import MAX_UPLOAD
+
     demo.queue(default_concurrency_limit=1).launch(
-        server_name=host, server_port=port, auth=auth, share=False, show_error=False, inbrowser=False
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        show_error=False,
+        inbrowser=False,
+        max_file_size=MAX_UPLOAD,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import shlex
 import time
 from collections.abc import Sequence
 from datetime import date
@@ -20,7 +22,7 @@ from qa.read import ExtractiveReader, Reader
 from qa.render import render
 from qa.rerank import FeatureReranker, Reranker
 from qa.retrieve import RetrievalConfig, Retriever, validate_k
-from qa.verify import coverage, verify
+from qa.verify import Floors, coverage, verify
 from qa.weights import fitted
 
 INDEX_ENV = "QA_INDEX_DIR"
@@ -28,12 +30,33 @@ APP_NAME = "kamerbrieven-qa"
 
 
 def default_index_root() -> Path:
-    """$QA_INDEX_DIR, else the per-user data directory."""
+    """$QA_INDEX_DIR, else QA_HOME/index ($QA_HOME defaults to the per-user data directory)."""
     if os.environ.get(INDEX_ENV):
         return Path(os.environ[INDEX_ENV]).expanduser()
-    from platformdirs import user_data_dir
+    from qa.library import default_home
 
-    return Path(user_data_dir(APP_NAME)) / "index"
+    return default_home() / "index"
+
+
+def rebuild_command(index_dir, corpus_dir, encoder_name: str) -> str:
+    """`qa index --rebuild` with the options and environment that chose this index, ready to paste."""
+    from qa.library import home_prefix
+
+    env = home_prefix() + (f"{INDEX_ENV}={shlex.quote(os.environ[INDEX_ENV])} " if os.environ.get(INDEX_ENV) else "")
+    cmd = f"{env}qa index --rebuild"
+    if corpus_dir:
+        folders = [corpus_dir] if isinstance(corpus_dir, str | Path) else list(corpus_dir)
+        cmd += "".join(f" --path {shlex.quote(str(f))}" for f in folders[:1])
+    if index_dir:
+        cmd += f" --index {shlex.quote(str(index_dir))}"
+    if encoder_name != DEFAULT_ENCODER:
+        cmd += f" --encoder {shlex.quote(encoder_name)}"
+    return cmd
+
+
+def with_command(message: str, command: str) -> str:
+    """The message with its bare `qa index --rebuild [--encoder X]` replaced by the full command."""
+    return re.sub(r"qa index --rebuild(?: --encoder \S+)?", lambda m: command, message, count=1)
 
 
 def index_folder(root: Path, corpus_dir: Path | Sequence[Path], encoder_name: str) -> Path:
@@ -69,7 +92,8 @@ class Assistant:
         self.reader: Reader = reader or ExtractiveReader()
         # cosines are not comparable across encoders: the answerability floor holds for the encoder it was fitted on
         weights = fitted()
-        self.answer_floor = weights["answer_floor"] if weights["encoder"] == getattr(encoder, "name", None) else 0.0
+        same = weights["encoder"] == getattr(encoder, "name", None)
+        self.floors = Floors(weights["answer_floor"], weights["offtopic_floors"]) if same else Floors()
         self.documents = {d.doc_id: d for d in corpus.documents}
         self.coverage = coverage(index)
 
@@ -83,30 +107,63 @@ class Assistant:
         progress: bool = True,
         config: RetrievalConfig | None = None,
         crosslingual: str | Encoder | None = CROSSLINGUAL_ENCODER,
+        home: str | Path | None = None,
     ) -> Assistant:
         """Open the index, building it (with a progress bar) when there is none yet.
+
+        Without corpus_dir: the bundled five plus the letters library in home (default $QA_HOME or the user
+        data folder, qa/library.py); a library index missing for its letters is built, encoding only what the
+        library's cache lacks. With corpus_dir: that folder (or folders) alone.
 
         One written by an older version of this package is rebuilt. A stale (other letters, other encoder) or
         damaged index raises IndexError_ with the command that rebuilds it, unless rebuild=True.
         crosslingual: the second encoder a new index is embedded with (None: none); an existing index keeps
         the one it was built with.
         """
-        corpus_path = corpus_dir if corpus_dir else bundled_corpus_dir()
         enc = encoder if encoder is not None and not isinstance(encoder, str) else None
         name = enc.name if enc else ALIASES.get(encoder or DEFAULT_ENCODER, encoder or DEFAULT_ENCODER)
-        folder = index_folder(Path(index_dir) if index_dir else default_index_root(), corpus_path, name)
+        try:
+            return cls._open(index_dir, corpus_dir, enc, name, rebuild, progress, config, crosslingual, home)
+        except IndexError_ as exc:  # the fixing command as it works here: with --path, --index, QA_HOME
+            raise IndexError_(with_command(str(exc), rebuild_command(index_dir, corpus_dir, name))) from exc
+
+    @classmethod
+    def _open(cls, index_dir, corpus_dir, enc, name, rebuild, progress, config, crosslingual, home) -> Assistant:
+        from qa.library import Library, prune_generations
+
+        root = Path(index_dir) if index_dir else default_index_root()
+        library = Library(home)
+        entries = [] if corpus_dir else library.entries()
+        corpus_path = corpus_dir if corpus_dir else bundled_corpus_dir()
+        corpus = library.corpus(entries) if entries else None
+        # the library's index is named by its letters' fingerprint: a changed library never opens a stale one
+        if corpus is not None:
+            folder = library.index_folder(root, name, corpus.fingerprint)
+        else:
+            folder = index_folder(root, corpus_path, name)
         fresh = rebuild or not (folder / "manifest.json").exists() or built_by_older_version(folder)
         # An existing index's cross-lingual encoder loads in the background while the rest of this runs.
         manifest = None if fresh else read_manifest(folder)
-        prefetched = _crosslingual_for(manifest) if manifest else None
-        corpus = load_corpus(corpus_path)
+        built = (manifest or {}).get("crosslingual_encoder")
+        if built and not isinstance(crosslingual, str | None) and crosslingual.name == built["name"]:
+            prefetched = crosslingual  # a reload keeps the encoder it has
+        else:
+            prefetched = _crosslingual_for(manifest) if manifest else None
+        corpus = corpus or load_corpus(corpus_path)
         if enc is None:
             enc = load_encoder(name)
             name = enc.name
         if fresh:  # an older version's index is rebuilt; the cross-lingual encoder embeds the passages too
             if isinstance(crosslingual, str):
                 crosslingual = load_encoder(crosslingual)
-            index = build_index(folder, corpus, enc, progress=progress, crosslingual=crosslingual)
+            with library.writing() if entries else contextlib.nullcontext():
+                if entries and not rebuild and (folder / "manifest.json").exists():  # built while we waited
+                    return cls(corpus, load_index(folder), enc, config, _crosslingual_for(read_manifest(folder)))
+                index = build_index(
+                    folder, corpus, enc, progress=progress, crosslingual=crosslingual, cache=library.cache
+                )
+                if entries:
+                    prune_generations(folder.parent, {folder.name})
             return cls(corpus, index, enc, config, crosslingual)
         check_compatible(manifest, folder, name, corpus.fingerprint)
         return cls(corpus, load_index(folder), enc, config, prefetched)
@@ -151,7 +208,7 @@ class Assistant:
         searched = time.perf_counter()
         draft = self.reader.read(retrieved, ranked, self.index)
         read = time.perf_counter()
-        refused = verify(query, retrieved, draft, self.coverage, self.answer_floor)
+        refused = verify(query, retrieved, draft, self.coverage, self.floors)
         text, citations = render(draft, refused, query.language, self.documents)
         done = time.perf_counter()
         return Answer(
@@ -169,6 +226,19 @@ class Assistant:
             },
             refusal_reason=refused,
         )
+
+    def timeline(
+        self,
+        topic: str,
+        since: date | None = None,
+        until: date | None = None,
+        doc_ids: Sequence[str] | None = None,
+        per_letter: int = 3,
+    ):
+        """What the letters said about a topic, letter by letter, by meeting date (qa/timeline.py)."""
+        from qa.timeline import build_timeline
+
+        return build_timeline(self.retriever, self.documents, topic, since, until, doc_ids, per_letter)
 
     def _check_doc_ids(self, doc_ids: Sequence[str] | None) -> None:
         known = {d.doc_id for d in self.corpus.documents}

@@ -41,13 +41,28 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 def _assistant(args: argparse.Namespace, rebuild: bool = False):
     from qa.assistant import Assistant
 
-    return Assistant.load(
+    assistant = Assistant.load(
         index_dir=args.index,
         corpus_dir=getattr(args, "path", None),
         encoder=getattr(args, "encoder", None),
         rebuild=rebuild,
         progress=sys.stderr.isatty() or rebuild,
     )
+    report_problems(assistant.corpus.problems)
+    return assistant
+
+
+def report_problems(problems) -> None:
+    """Name every letter that was skipped or needed care: a command never leaves one out without a word."""
+    for problem in problems:
+        label = "error" if problem.skipped else "warning"
+        print(f"{label}: {problem.message}" + ("; skipped" if problem.skipped else ""), file=sys.stderr)
+
+
+def cmd_letters(args: argparse.Namespace) -> int:
+    from qa.letters_cli import run
+
+    return run(args)
 
 
 def _date(value: str) -> date:
@@ -139,6 +154,34 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 1 if failures == len(questions) else 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    """For each letter that speaks of a topic, its most relevant sentences, grouped by meeting date."""
+    from qa.timeline import validate_range, validate_topic
+
+    topic = validate_topic(args.topic)  # before the index loads: bad input fails fast
+    validate_range(args.since, args.until)
+    timeline = _assistant(args).timeline(
+        topic, since=args.since, until=args.until, doc_ids=args.doc, per_letter=args.per_letter
+    )
+    if args.json:
+        print(json.dumps(timeline.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if not timeline.speaking:
+        print(f"the timeline is empty: no letter speaks of {topic}")
+    shown = None
+    for e in timeline.entries:
+        day = e.date.isoformat() if e.date else "undated"
+        if day != shown:
+            print(f"\n== {day} ({e.date_kind}) ==")
+            shown = day
+        passing = " (mentions it in passing)" if e.in_passing else ""
+        print(f"  {e.title} [{e.kind}]{passing}")
+        for q in e.quotes:
+            print(f'    [{q.n}] "{" ".join(q.text.split())}"\n        {e.doc_id} > {q.section or "(untitled)"}, '
+                  f"chars {q.start}-{q.end}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals.cli import cmd_eval as run
 
@@ -193,6 +236,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(p)
     _add_filters(p, k=8)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("timeline", help="what the letters said about a topic, meeting by meeting")
+    p.add_argument("topic", help="a topic in Dutch or English, e.g. 'Oekraïne' or 'burden sharing'")
+    _add_index_options(p)
+    p.add_argument("--doc", action="append", metavar="ID", help="only these letters (repeatable)")
+    p.add_argument("--since", type=_date, help="only meetings on or after YYYY-MM-DD")
+    p.add_argument("--until", type=_date, help="only meetings on or before YYYY-MM-DD")
+    p.add_argument("--per-letter", type=_positive, default=3, metavar="N", help="quotes per letter (default 3)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("letters", help="your own letters: add, remove or list the letters library (QA_HOME)")
+    from qa.letters_cli import add_letters_arguments
+
+    add_letters_arguments(p)
+    p.set_defaults(func=cmd_letters)
 
     p = sub.add_parser("eval", help="benchmark configurations on the evaluation questions")
     from evals.cli import add_eval_arguments

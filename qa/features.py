@@ -147,7 +147,8 @@ def answer_row(
     query: Query, confidence: float, dense: float, xl: float, quote_context: str, passages_text: str,
     terms: Sequence[TermGroup], kind_found: bool, unknown: float,
 ) -> tuple[float, ...]:  # fmt: skip
-    """Question-level evidence that the draft answers: how sure the reader is, how close the best sentence is,
+    """Question-level evidence that the draft answers: how sure the reader is, how close the closest sentence is
+    (by e5 and by USE),
     the weight of the rarest question term the best passages lack, and the share of the question's words that no
     letter uses at all ("F-35" where they say "F-16")."""
     present = set(tokenize(passages_text))

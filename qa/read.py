@@ -184,11 +184,13 @@ class ExtractiveReader:
         top_text = " ".join(f"{p.title} {p.passage.heading} {p.passage.text}" for p in passages[:3])
         lead_text = index.sentences[lead.index].text
         evidence = answer_row(
-            query, float(probability[chosen[0]]), float(retrieved.sentence_dense[lead.index]),
-            float(retrieved.sentence_crosslingual[lead.index]) if retrieved.sentence_crosslingual is not None else 0.0,
+            query, float(probability[chosen[0]]), max(float(retrieved.sentence_dense[c.index]) for c in found),
+            max(float(xl[c.index]) for c in found) if (xl := retrieved.sentence_crosslingual) is not None else 0.0,
             f"{lead.passage.title} {index.sentences[lead.index].heading} {lead_text}", top_text, retrieved.terms,
             kind_found, retrieved.unknown_share,
         )  # fmt: skip
+        if part:  # the letter's own date line or signature answers by construction: no evidence to weigh
+            evidence = ()
         return Draft(tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence)
 
 

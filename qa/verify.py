@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from embeddings.store import Index
 from qa.answer_kinds import is_injection
+from qa.features import ANSWER_FEATURES
 from qa.models import Draft, Query, Refusal
 from qa.retrieve import Retrieved
 from qa.weights import fitted
@@ -38,6 +39,9 @@ MESSAGES = {
     "answer_kind_missing": (
         "De gevonden zinnen noemen geen {kind}.", "The sentences found name no {kind}.",
     ),
+    "off_topic": (
+        "De brieven gaan nergens over iets dat op deze vraag lijkt.", "Nothing in the letters is close to this question.",
+    ),
     "low_confidence": (
         "Geen zin beantwoordt de vraag met voldoende zekerheid ({confidence:.2f}).",
         "No sentence answers the question with enough confidence ({confidence:.2f}).",
@@ -48,6 +52,15 @@ KIND_NAMES = {
     "duration": ("termijn", "period"), "country": ("land", "country"), "person": ("persoon", "person"),
     "party": ("fractie", "party"), "year": ("jaar", "year"), "day": ("datum", "date"), "time": ("tijdstip", "time"),
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Floors:
+    """Fitted for one encoder (evals/fit.py): the answerability model's floor, and per language the e5 and USE
+    cosines under which a question is about something the letters never touch. None of them for another encoder."""
+
+    answer: float = 0.0
+    offtopic: dict = field(default_factory=dict)  # {"nl": (e5, use), "en": (e5, use)}
 
 
 @dataclass(frozen=True)
@@ -82,29 +95,30 @@ def _markers(text: str) -> list[int]:
     return [int(n) for m in MARKER.finditer(text) for n in m.group(1).split(",")]
 
 
-Check = Callable[[Query, Retrieved, Draft, Coverage, float], Refusal | None]
+Check = Callable[[Query, Retrieved, Draft, Coverage, Floors], Refusal | None]
+DENSE, CROSSLINGUAL = ANSWER_FEATURES.index("dense"), ANSWER_FEATURES.index("crosslingual")
 
 
-def check_injection(query, retrieved, draft, covered, floor):
+def check_injection(query, retrieved, draft, covered, floors):
     return refusal("injection", query.language) if is_injection(query.text) else None
 
 
-def check_filter(query, retrieved, draft, covered, floor):
+def check_filter(query, retrieved, draft, covered, floors):
     return refusal("no_letter_in_filter", query.language) if retrieved.filtered_out else None
 
 
-def check_found(query, retrieved, draft, covered, floor):
+def check_found(query, retrieved, draft, covered, floors):
     if draft.text is None and not draft.quotes:
         return refusal("nothing_found", query.language)
     return None
 
 
-def check_time(query, retrieved, draft, covered, floor):
+def check_time(query, retrieved, draft, covered, floors):
     when = _when(query, covered)
     return refusal("time_not_covered", query.language, when=when) if when else None
 
 
-def check_citations(query, retrieved, draft, covered, floor):
+def check_citations(query, retrieved, draft, covered, floors):
     if draft.text is None:
         return None
     markers = _markers(draft.text)
@@ -114,28 +128,38 @@ def check_citations(query, retrieved, draft, covered, floor):
     return refusal("unquoted_citation", query.language, n=bad) if bad is not None else None
 
 
-def check_kind(query, retrieved, draft, covered, floor):
+def check_kind(query, retrieved, draft, covered, floors):
     if draft.text is None and not draft.kind_found and query.answer_kind:
         names = KIND_NAMES.get(query.answer_kind, (query.answer_kind, query.answer_kind))
         return refusal("answer_kind_missing", query.language, kind=names[query.language == "en"])
     return None
 
 
-def check_confidence(query, retrieved, draft, covered, floor):
+def check_off_topic(query, retrieved, draft, covered, floors):
+    if draft.text is not None or not draft.evidence or query.language not in floors.offtopic:
+        return None
+    dense_floor, xl_floor = floors.offtopic[query.language]
+    dense, xl = draft.evidence[DENSE], draft.evidence[CROSSLINGUAL]
+    below = dense < dense_floor or (retrieved.sentence_crosslingual is not None and xl < xl_floor)
+    return refusal("off_topic", query.language) if below else None
+
+
+def check_confidence(query, retrieved, draft, covered, floors):
     """The fitted answerability model's belief that the draft answers (extractive drafts measure its evidence)."""
     if draft.text is not None or not draft.evidence:
         return None
     belief = float(fitted()["answerable"].probability(np.array([draft.evidence]))[0])
-    return refusal("low_confidence", query.language, confidence=belief) if belief < floor else None
+    return refusal("low_confidence", query.language, confidence=belief) if belief < floors.answer else None
 
 
 CHECKS: tuple[Check, ...] = (
-    check_injection, check_filter, check_found, check_time, check_citations, check_kind, check_confidence,
+    check_injection, check_filter, check_found, check_time, check_citations, check_off_topic, check_kind,
+    check_confidence,
 )  # fmt: skip
 
 
-def verify(query: Query, retrieved: Retrieved, draft: Draft, covered: Coverage, floor: float) -> Refusal | None:
+def verify(query: Query, retrieved: Retrieved, draft: Draft, covered: Coverage, floors: Floors) -> Refusal | None:
     for check in CHECKS:
-        if (found := check(query, retrieved, draft, covered, floor)) is not None:
+        if (found := check(query, retrieved, draft, covered, floors)) is not None:
             return found
     return None

@@ -57,11 +57,13 @@ def fitted() -> dict:
     from qa.features import ANSWER_FEATURES, PASSAGE_FEATURES, SENTENCE_FEATURES
 
     expected = {"rerank": PASSAGE_FEATURES, "reader": SENTENCE_FEATURES, "answerable": ANSWER_FEATURES}
-    out = {name: neutral(features) for name, features in expected.items()} | {"answer_floor": 0.0, "encoder": None}
+    out = {name: neutral(features) for name, features in expected.items()}
+    out |= {"answer_floor": 0.0, "encoder": None, "offtopic_floors": {}}
     if not WEIGHTS_FILE.exists():
         return out
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     models = {name: LinearModel.from_dict(data[name]) for name in expected if name in data}
     if len(models) < len(expected) or any(models[n].features != f for n, f in expected.items()):
         return out
-    return models | {"answer_floor": float(data["answer_floor"]), "encoder": data.get("encoder")}
+    floors = {k: tuple(v) for k, v in data.get("offtopic_floors", {}).items()}
+    return models | {"answer_floor": float(data["answer_floor"]), "encoder": data.get("encoder"), "offtopic_floors": floors}

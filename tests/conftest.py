@@ -118,3 +118,9 @@ def real_assistant(tmp_path_factory):
 def make_hashing_encoder():
     """HashingEncoder itself, for tests that need one with another name, size or a planned failure."""
     return HashingEncoder
+
+
+@pytest.fixture(autouse=True)
+def _own_qa_home(tmp_path_factory, monkeypatch):
+    """Every test gets an empty letters library (QA_HOME): never the developer's own, never another test's."""
+    monkeypatch.setenv("QA_HOME", str(tmp_path_factory.mktemp("qa-home")))

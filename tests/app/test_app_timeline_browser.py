@@ -1,0 +1,99 @@
+"""The Timeline tab in a real browser (headless Debian chromium), on a real index and model: type a topic, see the
+chart and the dated quotes, click a quote, read the letter at its span. Self-contained (its own app and index)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path("/tmp/timeline_tab.png")
+TIMEOUT_MS = 180_000  # a 2-core machine, a cold model
+TOPIC = "Oekraïne"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser at {CHROMIUM} (install Debian's chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from qa.assistant import Assistant
+
+    return Assistant.load(index_dir=tmp_path_factory.mktemp("timeline-browser-index"), progress=False)
+
+
+@pytest.fixture(scope="module")
+def url(assistant):
+    from qa.app import build_app
+
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = build_app(assistant)
+    demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, share=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def page(url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )  # fmt: skip
+        context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="en-US")
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("tab", name="Timeline").click()
+        page.locator("#qa-tl-topic textarea").wait_for()
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_empty_topic_gets_a_readable_message(page):
+    from playwright.sync_api import expect
+
+    page.locator("#qa-tl-topic textarea").fill("  ")
+    page.locator("#qa-tl-run").click()
+    expect(page.locator("#qa-tl-entries")).to_contain_text("The topic is empty", timeout=TIMEOUT_MS)
+    assert "Traceback" not in page.locator("#qa-tl-entries").inner_text()
+
+
+def test_timeline_chart_entries_and_click_opens_the_letter(page, assistant):
+    from playwright.sync_api import expect
+
+    expected = assistant.timeline(TOPIC)
+    first = expected.speaking[0]
+    box = page.locator("#qa-tl-topic textarea")
+    box.fill(TOPIC)
+    page.locator("#qa-tl-run").click()
+    entries = page.locator("#qa-tl-entries .qa-tl-entry")
+    expect(entries.first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(entries).to_have_count(len(expected.entries))
+    expect(page.locator("#qa-tl-entries .qa-tl-date").first).to_contain_text(first.date.isoformat())
+    expect(page.locator("#qa-tl-chart img, #qa-tl-chart svg, #qa-tl-chart canvas").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    quote = first.quotes[0]
+    page.locator(f'#qa-tl-entries button.qa-cite[data-cite="{quote.n}"]').click()
+    mark = page.locator("#qa-tl-letter #qa-letter-mark")
+    mark.wait_for(timeout=60_000)
+    expect(page.locator("#qa-tl-letter h3")).to_have_text(first.title)
+    expect(mark).to_contain_text(" ".join(quote.text.split()[:4]))
+    expect(mark).to_be_in_viewport(timeout=60_000)
+    page.screenshot(path=str(SCREENSHOT.with_name("timeline_tab_letter.png")), full_page=False)
+    assert page.js_errors == []

@@ -1,0 +1,85 @@
+"""build_index with a VectorCache (embeddings/letter_cache.py): the same index, encoding only what is new."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from corpus import bundled_corpus_dir, load_corpus
+from embeddings.letter_cache import Timings, VectorCache, load_npz, save_npz
+from embeddings.store import build_index, load_index
+from tests.conftest import HashingEncoder
+
+
+class Counting(HashingEncoder):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.texts = 0
+
+    def encode_passages(self, texts, progress=None):
+        self.texts += len(texts)
+        return super().encode_passages(texts, progress)
+
+    def encode_queries(self, texts):
+        self.texts += len(texts)
+        return super().encode_queries(texts)
+
+
+def _same(a, b):
+    assert np.array_equal(a.sentence_vectors, b.sentence_vectors) and np.array_equal(a.word_vectors, b.word_vectors)
+    assert a.words == b.words and [p.passage for p in a.passages] == [p.passage for p in b.passages]
+    assert np.array_equal(a.crosslingual_vectors, b.crosslingual_vectors)
+    assert a.vectors.ntotal == b.vectors.ntotal and a.bm25.n_docs == b.bm25.n_docs
+
+
+def test_cached_build_equals_a_plain_one_and_encodes_nothing_twice(tmp_path, corpus):
+    enc, xl = Counting(), Counting(dim=64, name="fake-xl")
+    plain = build_index(tmp_path / "plain", corpus, enc, progress=False, crosslingual=xl)
+    cache = VectorCache(tmp_path / "cache")
+    first = build_index(tmp_path / "a", corpus, enc, progress=False, crosslingual=xl, cache=cache)
+    _same(plain, first)
+    enc.texts = xl.texts = 0
+    timings = Timings()
+    second = build_index(tmp_path / "b", corpus, enc, progress=False, crosslingual=xl, cache=cache, timings=timings)
+    _same(first, second)
+    assert enc.texts == xl.texts == 0 and not timings.encoded
+    assert {"faiss", "bm25", "write"} <= set(timings.seconds)
+    _same(second, load_index(tmp_path / "b"))
+
+
+def test_a_changed_letter_is_encoded_alone(tmp_path, letter_dir):
+    raw = {p.name: p.read_text(encoding="utf-8") for p in sorted(bundled_corpus_dir().glob("*.txt"))}
+    folder = letter_dir(raw)
+    enc = Counting()
+    cache = VectorCache(tmp_path / "cache")
+    build_index(tmp_path / "a", load_corpus(folder), enc, progress=False, cache=cache)
+    name = sorted(raw)[0]
+    (folder / name).write_text(raw[name] + "\n\nDe minister zegt er nog iets nieuws over Groenland.\n", encoding="utf-8")
+    changed = load_corpus(folder)
+    doc = changed.get(name.removesuffix(".txt"))
+    enc.texts = 0
+    timings = Timings()
+    index = build_index(tmp_path / "b", changed, enc, progress=False, cache=cache, timings=timings)
+    passages_encoded = timings.encoded["encode fake-hash passages"]
+    assert passages_encoded == len(doc.passages) < len(index.passages)
+    assert 0 < timings.encoded.get("encode fake-hash words", 0) <= 6  # "groenland", "nieuws", ...: new words only
+
+
+def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path, corpus):
+    cache = VectorCache(tmp_path / "cache")
+    enc = Counting()
+    build_index(tmp_path / "a", corpus, enc, progress=False, cache=cache)
+    for path in (tmp_path / "cache").rglob("*.npz"):
+        path.write_bytes(b"not a zip")
+    enc.texts = 0
+    build_index(tmp_path / "b", corpus, enc, progress=False, cache=cache)
+    assert enc.texts > 0
+
+
+def test_npz_round_trip_has_no_pickle(tmp_path):
+    save_npz(tmp_path / "x.npz", vectors=np.ones((2, 3), np.float32), words=np.array(["a", "bé"]))
+    loaded = load_npz(tmp_path / "x.npz")
+    assert loaded["words"].tolist() == ["a", "bé"] and loaded["vectors"].shape == (2, 3)
+    with pytest.raises(ValueError):
+        save_npz(tmp_path / "y.npz", obj=np.array([{"a": 1}], dtype=object))
+        np.load(tmp_path / "y.npz", allow_pickle=False)["obj"]
