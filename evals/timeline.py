@@ -110,9 +110,7 @@ def score_timeline(timeline, case: TopicCase, stems: Sequence[str]) -> dict:
     entries = timeline.speaking
     on_topic = sum(all(quote_on_topic(q, case.speaks.get(e.doc_id), stems) for q in e.quotes) for e in entries)
     marked = [e for e in entries if case.speaks.get(e.doc_id)]
-    span_hit = sum(
-        bool(e.quotes) and quote_on_topic(e.quotes[0], case.speaks[e.doc_id], ()) for e in marked
-    )
+    span_hit = sum(bool(e.quotes) and quote_on_topic(e.quotes[0], case.speaks[e.doc_id], ()) for e in marked)
     return {
         "tp": len(predicted & positives), "fp": len(predicted - positives), "fn": len(positives - predicted),
         "entries": len(entries), "on_topic": on_topic, "marked": len(marked), "span_hit": span_hit,
@@ -227,4 +225,3 @@ def main_text(result: dict, timing: dict | None) -> str:
     missing = sum(1 for r in result["runs"] if r["tp"] + r["fn"] == 0)
     note = f"\nwarning: {missing} run(s) had no marked letter in this index" if missing else ""
     return report(result, timing) + note
-

@@ -137,7 +137,7 @@ def _words(text: str) -> set[str]:
 class ExtractiveReader:
     name = "extractive"
 
-    def __init__(self, model: LinearModel | None = None, max_quotes: int = 3, keep_ratio: float = 0.8):
+    def __init__(self, model: LinearModel | None = None, max_quotes: int = 3, keep_ratio: float = 0.6):
         self.model = model or fitted()["reader"]
         self.max_quotes = max_quotes
         self.keep_ratio = keep_ratio  # a further quote must be this likely, relative to the first

@@ -21,6 +21,7 @@ from embeddings.crosslingual import content_words, nearest_word_groups
 from embeddings.encoders import Encoder
 from embeddings.lexical import bm25_scores, tokenize
 from embeddings.store import Index, IndexedPassage
+from qa.gazetteer import country_name
 from qa.models import Query, ScoredPassage
 
 MAX_K = 200
@@ -151,6 +152,10 @@ class Retriever:
             terms = sorted({t for t in tokenize(query.search_text) if t in vocabulary})
             return tuple(TermGroup(frozenset({t}), float(w)) for t, w in zip(terms, self.idf(terms), strict=True))
         groups = [frozenset({t}) for t in sorted(set(tokenize(query.search_text))) if t.isdigit() and t in vocabulary]
+        for code in query.countries:  # "Ukraine" is "Oekraïne" in the letters: the gazetteer knows, neighbours may not
+            forms = frozenset(t for t in tokenize(country_name(code, "nl")) if t in vocabulary)
+            if forms and forms not in groups:
+                groups.append(forms)
         for word, neighbours in self.neighbour_groups(query.search_text):
             translated = english_to_dutch().get(word, "")
             forms = frozenset(t for t in tokenize(f"{word} {translated} {' '.join(neighbours)}") if t in vocabulary)
@@ -162,6 +167,7 @@ class Retriever:
     def lexical_query(self, query: Query) -> str:
         if query.language == "en":
             extra = [w for word, group in self.neighbour_groups(query.search_text) for w in (english_to_dutch().get(word, ""), *group)]
+            extra += [country_name(code, "nl") for code in query.countries]
             return f"{query.search_text} {' '.join(w for w in extra if w)}"
         vocabulary = self.index.bm25.vocab
         unknown = [w for w in content_words(query.search_text) if not any(t in vocabulary for t in tokenize(w))]

@@ -7,12 +7,15 @@ Cosines are made comparable across topics by z-scoring them over all sentences o
 the thresholds (chosen by grid search on 8 of the 12 hand-marked topics in evals/timeline_topics.jsonl) are in
 those units, not in raw cosines. A sentence without any topic word also needs an absolute USE cosine, since
 z-scores crown some sentence even for a topic no letter speaks of.
+A country the topic names is also searched by its Dutch name from the gazetteer ("Ukraine" -> Oekraïne).
 A letter speaks of the topic when its best sentence reaches SPEAKS; between PASSING and SPEAKS it mentions the
-topic in passing (kept, marked as such, with one quote); below, it is left out.
+topic in passing (kept, marked as such, with one quote); below, it is left out. A speaking letter's further quotes
+must be within QUOTE_MARGIN of its best one: a much weaker sentence of the same letter is usually off the topic.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import unicodedata
@@ -20,6 +23,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import numpy as np
 
@@ -30,6 +34,7 @@ from embeddings.crosslingual import content_words, nearest_word_groups
 from embeddings.lexical import tokenize
 from embeddings.store import Index
 from qa.analyse import MAX_QUESTION_CHARS, analyse
+from qa.gazetteer import GAZETTEER_FILE, countries_in, country_name
 from qa.retrieve import Retriever, TermGroup, english_to_dutch
 
 MAX_PER_LETTER = 10
@@ -45,6 +50,13 @@ class TimelineConfig:
     passing: float = 3.5  # at least this: it mentions the topic in passing (not tuned: speaks - 1.25)
     neighbours: int = 3  # nearest letter words per topic word (e5 word vectors)
     neighbour_cosine: float = 0.93
+    translations: int = 0  # nearest letter words per topic word by USE ("Ukraine" -> oekraine); 1-2 cost precision
+    translation_cosine: float = 0.8
+    gazetteer: bool = True  # a country the topic names is also searched by its Dutch name
+    prefix: int = 0  # forms this long or longer also find the words they start ("kernwapen" -> kernwapentaak)
+    breadth: float = 0.0  # letter score = best + breadth * log(1 + further sentences over PASSING); 1: no gain
+    quote_margin: float = 0.75  # further quotes at most this far below the letter's best (grid: 0.75, 1.5, none)
+    idf_power: float = 1.0  # a topic word's share of the overlap goes with IDF ** this; 2: no gain
     crosslingual_floor: float = 0.3  # a sentence without a topic word needs this raw USE cosine (nonsense: <0.22)
 
 
@@ -135,6 +147,18 @@ def validate_per_letter(per_letter: object) -> int:
 
 
 _INDEX_CACHE: dict[int, tuple[weakref.ref, tuple[np.ndarray, list[frozenset[str]], np.ndarray]]] = {}
+_WORD_CACHE: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+
+def crosslingual_word_vectors(index: Index, encoder) -> np.ndarray:
+    """The letters' vocabulary (index.words) by the crosslingual encoder, unit length; computed once per index."""
+    cached = _WORD_CACHE.get(id(index))
+    if cached and cached[0]() is index:
+        return cached[1]
+    vectors = np.asarray(encoder.encode_queries(list(index.words)), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    _WORD_CACHE[id(index)] = (weakref.ref(index), vectors)
+    return vectors
 
 
 def index_facts(index: Index) -> tuple[np.ndarray, list[frozenset[str]], np.ndarray]:
@@ -177,15 +201,40 @@ def topic_terms(retriever: Retriever, topic: str, config: TimelineConfig) -> tup
         neighbours = nearest_word_groups(
             vectors, index.word_vectors, index.words, config.neighbours, config.neighbour_cosine
         )
+    translated: list[list[str]] = [[] for _ in words]
+    if retriever.crosslingual is not None and words and len(index.words) and config.translations:
+        vectors = np.asarray(retriever.crosslingual.encode_queries(words), dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        translated = nearest_word_groups(
+            vectors, crosslingual_word_vectors(index, retriever.crosslingual), index.words, config.translations,
+            config.translation_cosine,
+        )  # fmt: skip
+    countries = country_words(topic) if config.gazetteer else {}
     rarest = float(retriever.idf(["\0"])[0])
     groups = []
-    for word, near in zip(words, neighbours, strict=True):
-        forms = frozenset(
-            t for t in tokenize(f"{word} {english_to_dutch().get(word, '')} {' '.join(near)}") if t in vocabulary
-        )
+    for word, near, across in zip(words, neighbours, translated, strict=True):
+        text = " ".join((word, english_to_dutch().get(word, ""), *near, *across, countries.get(word, "")))
+        forms = frozenset(t for t in tokenize(text) if t in vocabulary)
+        if config.prefix:
+            forms |= {v for v in vocabulary if any(v.startswith(f) for f in forms if len(f) >= config.prefix)}
         weight = float(retriever.idf(sorted(forms)).min()) if forms else rarest
-        groups.append(TermGroup(forms, weight))
+        groups.append(TermGroup(forms, max(weight, 0.0) ** config.idf_power))
     return tuple(groups)
+
+
+def country_words(topic: str) -> dict[str, str]:
+    """Each folded topic word that names a country (in Dutch or English) -> the country's Dutch name."""
+    out: dict[str, str] = {}
+    for code in countries_in(topic):
+        for name in _gazetteer()[code]["names"]:
+            if name in topic:
+                out.update(dict.fromkeys(content_words(name), country_name(code, "nl")))
+    return out
+
+
+@cache
+def _gazetteer() -> dict:
+    return json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
 
 
 def zscores(values: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -266,9 +315,8 @@ def build_timeline(
     retrieved = retriever.retrieve(analyse(topic), depth=1)
     terms = topic_terms(retriever, topic, c)
     scored = time.perf_counter()
-    scores = sentence_scores(
-        retrieved.sentence_dense, retrieved.sentence_crosslingual, overlap_scores(terms, tokens), eligible, c
-    )
+    overlap = overlap_scores(terms, tokens)
+    scores = sentence_scores(retrieved.sentence_dense, retrieved.sentence_crosslingual, overlap, eligible, c)
     wanted = set(doc_ids or documents)
     entries = []
     for code in np.unique(letters[scores >= c.passing]):
@@ -284,12 +332,21 @@ def build_timeline(
     return Timeline(topic, tuple(entries), timings)
 
 
+def letter_score(scores: np.ndarray, c: TimelineConfig) -> float:
+    """A letter's best sentence, raised by how many more of its sentences are on the topic (log: a little)."""
+    ranked = np.sort(scores)[::-1]
+    further = int(np.sum(ranked[1:] >= c.passing))
+    return float(ranked[0]) + c.breadth * float(np.log1p(further))
+
+
 def letter_entry(
     index: Index, doc: Document, members: np.ndarray, scores: np.ndarray, per_letter: int, c: TimelineConfig
 ) -> TimelineEntry:
     best = members[np.argsort(-scores[members], kind="stable")]
-    passing = bool(scores[best[0]] < c.speaks)
-    keep = [j for j in best if scores[j] >= (c.passing if passing else c.speaks)] or list(best[:1])
+    passing = bool(letter_score(scores[members], c) < c.speaks)
+    top = float(scores[best[0]])
+    floor = min(top, max(c.passing if passing else c.speaks, top - c.quote_margin))
+    keep = [j for j in best if scores[j] >= floor] or list(best[:1])
     seen: set[str] = set()
     quotes = []
     for j in keep:  # the same sentence twice (a repeated line) is quoted once

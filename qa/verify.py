@@ -140,7 +140,10 @@ def check_off_topic(query, retrieved, draft, covered, floors):
         return None
     dense_floor, xl_floor = floors.offtopic[query.language]
     dense, xl = draft.evidence[DENSE], draft.evidence[CROSSLINGUAL]
-    below = dense < dense_floor or (retrieved.sentence_crosslingual is not None and xl < xl_floor)
+    if retrieved.sentence_crosslingual is None:
+        return refusal("off_topic", query.language) if dense < dense_floor else None
+    # Both encoders must find nothing close; for English, USE alone suffices: it is the stronger across languages.
+    below = (dense < dense_floor and xl < xl_floor) or (query.language == "en" and xl < xl_floor)
     return refusal("off_topic", query.language) if below else None
 
 

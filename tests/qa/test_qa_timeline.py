@@ -253,3 +253,22 @@ def test_cli_bad_input_exits_2_without_traceback(cli, args, says):
     assert says in err
     assert "Traceback" not in err
 
+
+
+def test_an_english_country_name_is_searched_by_its_dutch_name():
+    from qa.timeline import country_words
+
+    assert country_words("Ukraine") == {"ukraine": "Oekraïne"}
+    assert country_words("relations with Turkey") == {"turkey": "Turkije"}
+    assert country_words("burden sharing") == {}
+
+
+def test_further_quotes_stay_near_the_best(small):
+    from qa.timeline import TimelineConfig, build_timeline
+
+    assistant, _ = small
+    for margin in (0.0, 0.75):
+        config = TimelineConfig(quote_margin=margin)
+        timeline = build_timeline(assistant.retriever, assistant.documents, TOPIC, config=config)
+        for e in timeline.speaking:
+            assert all(q.score >= e.quotes[0].score - margin for q in e.quotes)
