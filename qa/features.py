@@ -137,24 +137,40 @@ def sentence_row(
     )
 
 
+SPECIFIC = re.compile(r"\b[\w-]*\d[\w-]*\b|(?<=\w )(?-i:[A-Z][\w-]*[A-Z]?[\w-]*)")
+YEARISH = re.compile(r"(19|20)\d\d|\d{1,2}")
+
+
+def specific_missing(query: Query, letter_text: str) -> float:
+    """The share of the question's specific tokens (a number that is no year or day, "F-35"; in a Dutch question
+    also a capitalised name) that the letter does not contain."""
+    tokens = {t for t in SPECIFIC.findall(query.text) if t and not YEARISH.fullmatch(t)}
+    if query.language == "en":
+        tokens = {t for t in tokens if any(c.isdigit() for c in t)}  # English names differ from the Dutch ones
+    if not tokens:
+        return 0.0
+    folded = letter_text.lower()
+    return sum(t.lower() not in folded for t in tokens) / len(tokens)
+
+
 ANSWER_FEATURES = (
-    "confidence", "dense", "crosslingual", "terms_quote", "terms_passage", "missing_rare", "unknown", "kind_found",
+    "confidence", "dense", "crosslingual", "terms_quote", "terms_passage", "missing_rare", "specific_missing", "kind_found",
     "kind_asked", "english",
 )  # fmt: skip
 
 
 def answer_row(
     query: Query, confidence: float, dense: float, xl: float, quote_context: str, passages_text: str,
-    terms: Sequence[TermGroup], kind_found: bool, unknown: float,
+    terms: Sequence[TermGroup], kind_found: bool, letter_text: str,
 ) -> tuple[float, ...]:  # fmt: skip
     """Question-level evidence that the draft answers: how sure the reader is, how close the closest sentence is
     (by e5 and by USE),
-    the weight of the rarest question term the best passages lack, and the share of the question's words that no
-    letter uses at all ("F-35" where they say "F-16")."""
+    the weight of the rarest question term the best passages lack, and the share of the question's specific
+    tokens that the quoted letter lacks ("F-35" where it says "F-16")."""
     present = set(tokenize(passages_text))
     total = sum(t.weight for t in terms) or 1.0
     missing = max((t.weight / total for t in terms if not t.forms & present), default=0.0)
     return (
         confidence, dense, xl, term_overlap(terms, quote_context), term_overlap(terms, passages_text), missing,
-        unknown, float(kind_found), float(query.answer_kind is not None), float(query.language == "en"),
+        specific_missing(query, letter_text), float(kind_found), float(query.answer_kind is not None), float(query.language == "en"),
     )  # fmt: skip

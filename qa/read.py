@@ -134,6 +134,10 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
+def letter_text_of(index: Index, doc_id: str) -> str:
+    return " ".join(p.passage.text for p in index.passages if p.passage.doc_id == doc_id)
+
+
 class ExtractiveReader:
     name = "extractive"
 
@@ -181,13 +185,14 @@ class ExtractiveReader:
         kind = query.answer_kind
         kind_found = kind is None or any(holds(index.sentences[found[i].index].text, kind, query.text) for i in chosen)
         kind_found = kind_found or bool(part)
+        letter_texts = {lead.passage.doc_id: letter_text_of(index, lead.passage.doc_id)}
         top_text = " ".join(f"{p.title} {p.passage.heading} {p.passage.text}" for p in passages[:3])
         lead_text = index.sentences[lead.index].text
         evidence = answer_row(
             query, float(probability[chosen[0]]), max(float(retrieved.sentence_dense[c.index]) for c in found),
             max(float(xl[c.index]) for c in found) if (xl := retrieved.sentence_crosslingual) is not None else 0.0,
             f"{lead.passage.title} {index.sentences[lead.index].heading} {lead_text}", top_text, retrieved.terms,
-            kind_found, retrieved.unknown_share,
+            kind_found, letter_texts.get(lead.passage.doc_id, ""),
         )  # fmt: skip
         if part:  # the letter's own date line or signature answers by construction: no evidence to weigh
             evidence = ()

@@ -60,7 +60,6 @@ class Retrieved:
     sentence_crosslingual: np.ndarray | None  # the same by USE, where the index has it
     terms: tuple[TermGroup, ...]
     filtered_out: bool = False  # the letter or date filters left no passage
-    unknown_share: float = 0.0  # the share of the question's content words that no letter uses, nor a near word
 
 
 @cache
@@ -237,20 +236,5 @@ class Retriever:
             )
             for rank, i in enumerate(order, start=1)
         )
-        return Retrieved(
-            query, passages, sentence_dense, sentence_xl, self.term_groups(query), not len(candidates),
-            self.unknown_share(query),
-        )  # fmt: skip
+        return Retrieved(query, passages, sentence_dense, sentence_xl, self.term_groups(query), not len(candidates))
 
-    def unknown_share(self, query: Query) -> float:
-        """Content words the letters never use and that have no near letter word ("F-35", "ratificeren")."""
-        vocabulary = self.index.bm25.vocab
-        words = [w for w in dict.fromkeys(content_words(query.text)) if not w.isdigit()]
-        words += [w for w in re.findall(r"\b\w*\d\w*\b", query.text.lower()) if not re.fullmatch(r"(19|20)\d\d", w)]
-        if not words:
-            return 0.0
-        unknown = [w for w in words if not any(t in vocabulary for t in tokenize(w))]
-        if unknown and self.encoder is not None:
-            near = dict(self.neighbour_groups(" ".join(unknown)))
-            unknown = [w for w in unknown if not near.get(w)]
-        return len(unknown) / len(words)
