@@ -31,6 +31,7 @@ ANAPHORA = re.compile(
 
 
 OPENING_KINDS = ("day", "time", "person")
+SIGNED = re.compile(r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^.]*,\s*\S")  # signed by
 RESTATES = 0.5  # a lead sentence holding this share of the question's terms restates it: the next one answers
 KIND_HOLDS = SENTENCE_FEATURES.index("kind_holds")
 TERMS = SENTENCE_FEATURES.index("terms")
@@ -73,7 +74,7 @@ def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index
         for j in index.sentences_of(p.passage.passage_id):
             s = index.sentences[j]
             if (query.letter_part == "date" and is_date_line(s.text)) or (
-                query.letter_part == "signatory" and s.heading == SIGNATURE
+                query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip()))
             ):
                 out.append(j)
     return out
@@ -176,8 +177,7 @@ class ExtractiveReader:
         if leans_back or (lead.features[TERMS] >= RESTATES and not lead.features[KIND_HOLDS]):
             quotes[0] = with_next(quotes[0], lead.index, index.sentences)
         part = letter_part_sentences(query, passages, index)
-        dated = any(holds(index.sentences[found[i].index].text, "day") for i in chosen)
-        if part and not (query.letter_part == "date" and dated):
+        if part:
             # the date line or signature answers; the best sentence shows why this letter was picked
             s = index.sentences[part[0]]
             own = next(p for p in passages if p.doc_id == s.doc_id)
@@ -196,7 +196,11 @@ class ExtractiveReader:
         )  # fmt: skip
         if part:  # the letter's own date line or signature answers by construction: no evidence to weigh
             evidence = ()
-        return Draft(tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence)
+        missing = query.letter_part is not None and not part
+        return Draft(
+            tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence,
+            note=f"no {query.letter_part}" if missing else "",
+        )  # fmt: skip
 
 
 __all__ = ["SENTENCE_FEATURES", "ExtractiveReader", "Reader", "candidates"]

@@ -53,20 +53,22 @@ def citation(n: int, quote: Quote, doc: Document) -> Citation:
 
 
 def merged(quotes: Sequence[Quote]) -> list[Quote]:
-    """Quotes in reading order, adjacent or overlapping ones of a letter joined."""
-    out: list[Quote] = []
+    """The quotes, adjacent or overlapping ones of a letter joined, in the reader's order (the likeliest first)."""
+    order = {id(q): i for i, q in enumerate(quotes)}
+    out: list[tuple[int, Quote]] = []
     for q in sorted(quotes, key=lambda q: (q.doc_id, q.start)):
         last = out[-1] if out else None
-        if last and last.doc_id == q.doc_id and q.start <= last.end + 2:
-            out[-1] = Quote(q.doc_id, last.start, max(last.end, q.end), max(last.score, q.score), last.passage)
+        if last and last[1].doc_id == q.doc_id and q.start <= last[1].end + 2:
+            joined = Quote(q.doc_id, last[1].start, max(last[1].end, q.end), max(last[1].score, q.score), last[1].passage)
+            out[-1] = (min(last[0], order[id(q)]), joined)
         else:
-            out.append(q)
-    return out
+            out.append((order[id(q)], q))
+    return [q for _, q in sorted(out, key=lambda pair: pair[0])]
 
 
 def render_quotes(quotes: Sequence[Quote], language: str, documents: Mapping[str, Document]) -> tuple[str, tuple]:
     spans = merged(quotes)
-    order = sorted({q.doc_id for q in spans}, key=lambda d: (documents[d].meeting_dates or (), d))
+    order = list(dict.fromkeys(q.doc_id for q in spans))  # letters in the order of their likeliest quote
     parts, citations = [], []
     for doc_id in order:
         doc = documents[doc_id]

@@ -39,6 +39,9 @@ MESSAGES = {
     "answer_kind_missing": (
         "De gevonden zinnen noemen geen {kind}.", "The sentences found name no {kind}.",
     ),
+    "letter_part_missing": (
+        "De brief die het best past, vermeldt niet {what}.", "The best matching letter does not state {what_en}.",
+    ),
     "off_topic": (
         "De brieven gaan nergens over iets dat op deze vraag lijkt.", "Nothing in the letters is close to this question.",
     ),
@@ -135,6 +138,15 @@ def check_kind(query, retrieved, draft, covered, floors):
     return None
 
 
+def check_letter_part(query, retrieved, draft, covered, floors):
+    """Asked when a letter was dated or who signed it, where the letter that fits states neither."""
+    if draft.note.startswith("no ") and query.letter_part:
+        what = {"date": ("zijn datum", "its date"), "signatory": ("wie hem ondertekende", "who signed it")}
+        nl, en = what.get(query.letter_part, (query.letter_part, query.letter_part))
+        return refusal("letter_part_missing", query.language, what=nl, what_en=en)
+    return None
+
+
 def check_off_topic(query, retrieved, draft, covered, floors):
     if draft.text is not None or not draft.evidence or query.language not in floors.offtopic:
         return None
@@ -156,8 +168,8 @@ def check_confidence(query, retrieved, draft, covered, floors):
 
 
 CHECKS: tuple[Check, ...] = (
-    check_injection, check_filter, check_found, check_time, check_citations, check_off_topic, check_kind,
-    check_confidence,
+    check_injection, check_filter, check_found, check_time, check_citations, check_off_topic, check_letter_part,
+    check_kind, check_confidence,
 )  # fmt: skip
 
 

@@ -54,7 +54,8 @@ def test_a_changed_letter_is_encoded_alone(tmp_path, letter_dir):
     cache = VectorCache(tmp_path / "cache")
     build_index(tmp_path / "a", load_corpus(folder), enc, progress=False, cache=cache)
     name = sorted(raw)[0]
-    (folder / name).write_text(raw[name] + "\n\nDe minister zegt er nog iets nieuws over Groenland.\n", encoding="utf-8")
+    extra = "\n\nDe minister zegt er nog iets nieuws over Groenland.\n"
+    (folder / name).write_text(raw[name] + extra, encoding="utf-8")
     changed = load_corpus(folder)
     doc = changed.get(name.removesuffix(".txt"))
     enc.texts = 0
