@@ -77,12 +77,9 @@ def is_header_line(text: str) -> bool:
 
 def is_frame_line(text: str, kind: str = "unknown") -> bool:
     """A line that frames the document rather than says something: its header and date lines, the opening
-    formula, a committee report's opening, a Kamervraag (its answer is what answers)."""
+    formula, a committee report's opening, a question (a Kamervraag's answer is what answers)."""
     text = text.strip().lstrip("•–-·* ").strip()
-    data = kind_data()
-    if is_header_line(text) or any(p.search(text) for p in data["frame_res"]):
-        return True
-    return False
+    return is_header_line(text) or any(p.search(text) for p in kind_data()["frame_res"])
 
 
 def is_opening_line(text: str) -> bool:
@@ -161,7 +158,7 @@ def meeting_of(units: list[str], anchor: date | None) -> tuple[tuple[date, ...],
 
 
 def format_dates(dates: tuple[date, ...], month_names: list[str] = MONTH_NAMES, conjunction: str = "en") -> str:
-    """"17 en 18 juni 2020", as the letters write it (one day, or two, or a first and a last)."""
+    """ "17 en 18 juni 2020", as the letters write it (one day, or two, or a first and a last)."""
     last = dates[-1]
     days = str(last.day) if len(dates) == 1 else f"{dates[0].day} {conjunction} {last.day}"
     return f"{days} {month_names[last.month - 1]} {last.year}"

@@ -67,7 +67,9 @@ def passage_rows(assistant, questions, retrieved) -> tuple[np.ndarray, np.ndarra
         if q.answerable:
             spans = evidence_spans(assistant.corpus, q)
             rows.append(passage_arrays(r, assistant.index))
-            labels += [is_relevant(q, p.doc_id, p.passage.start, p.passage.end, p.passage.text, spans) for p in r.passages]
+            labels += [
+                is_relevant(q, p.doc_id, p.passage.start, p.passage.end, p.passage.text, spans) for p in r.passages
+            ]
     return np.vstack(rows), np.array(labels, dtype=float)
 
 
@@ -93,7 +95,9 @@ def answer_rows(assistant, questions, retrieved, rerank: LinearModel, reader: Li
 
     rows, labels, answerable, english = [], [], [], []
     for q, r in zip(questions, retrieved, strict=True):
-        draft = ExtractiveReader(reader).read(r, FeatureReranker(rerank).rerank(r, assistant.index)[:READ_K], assistant.index)
+        draft = ExtractiveReader(reader).read(
+            r, FeatureReranker(rerank).rerank(r, assistant.index)[:READ_K], assistant.index
+        )
         if not draft.evidence:
             continue
         spans = evidence_spans(assistant.corpus, q)
@@ -138,7 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     # Off topic: below the closest sentence of nearly every answered question, by e5 and by USE, per language
     dense, xl = ANSWER_FEATURES.index("dense"), ANSWER_FEATURES.index("crosslingual")
     offtopic = {
-        language: [float(np.quantile(rows[(right == 1) & (english == is_en)][:, col], OFFTOPIC_QUANTILE)) for col in (dense, xl)]
+        language: [
+            float(np.quantile(rows[(right == 1) & (english == is_en)][:, col], OFFTOPIC_QUANTILE))
+            for col in (dense, xl)
+        ]
         for language, is_en in (("nl", False), ("en", True))
     }
     answerability = fit_logistic(rows, right, ANSWER_FEATURES)

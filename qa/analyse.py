@@ -27,7 +27,9 @@ MONTH_YEAR = re.compile(
     r"\b(" + "|".join([*DUTCH_MONTHS, *ENGLISH_MONTHS]) + r")\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE
 )
 ENGLISH_DATE = re.compile(
-    r"\b(\d{1,2})(?:\s*(?:and|-|–|to)\s*\d{1,2})?(?:st|nd|rd|th)?\s+(" + "|".join(ENGLISH_MONTHS) + r")\s+((?:19|20)\d\d)"
+    r"\b(\d{1,2})(?:\s*(?:and|-|–|to)\s*\d{1,2})?(?:st|nd|rd|th)?\s+("
+    + "|".join(ENGLISH_MONTHS)
+    + r")\s+((?:19|20)\d\d)"
     r"|\b(" + "|".join(ENGLISH_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)",
     re.IGNORECASE,
 )
@@ -45,8 +47,8 @@ KIND_WORDS = {
 
 # The part of the letter itself a question asks about: when it was sent, who signed it.
 LETTER_PARTS = {
-    "date": r"\b(wanneer|welke datum|when|what date|on what date)\b.{0,80}\b(brief|verslag|agenda|letter|report)\b.{0,40}"
-    r"\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|sent|dated|written)\b"
+    "date": r"\b(wanneer|welke datum|when|what date|on what date)\b.{0,80}"
+    r"\b(brief|verslag|agenda|letter|report)\b.{0,40}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|sent|dated|written)\b"
     r"|\b(datum|date)\b.{0,30}\b(brief|verslag|agenda|letter|report)\b|\b(gedateerd|dated)\b",
     "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
     r"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{0,40}\b(brief|verslag|agenda|letter|report)\b",
@@ -86,7 +88,9 @@ def named_months(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def named_kinds(text: str) -> tuple[str, ...]:
-    return tuple(k for k, words in KIND_WORDS.items() if re.search(words, text, re.IGNORECASE) and k in kind_data()["order"])
+    return tuple(
+        k for k, words in KIND_WORDS.items() if re.search(words, text, re.IGNORECASE) and k in kind_data()["order"]
+    )
 
 
 def letter_part(text: str) -> str | None:

@@ -59,9 +59,9 @@ def time_mismatch(query: Query, p: ScoredPassage) -> float:
     days = letter_days(p)
     if not days or not query.years:
         return 0.0
-    return 0.0 if {d.year for d in days} & set(query.years) or any(
-        str(y) in p.passage.text for y in query.years
-    ) else 1.0
+    return (
+        0.0 if {d.year for d in days} & set(query.years) or any(str(y) in p.passage.text for y in query.years) else 1.0
+    )
 
 
 PASSAGE_FEATURES = (
@@ -154,8 +154,8 @@ def specific_missing(query: Query, letter_text: str) -> float:
 
 
 ANSWER_FEATURES = (
-    "confidence", "dense", "crosslingual", "terms_quote", "terms_passage", "missing_rare", "specific_missing", "kind_found",
-    "kind_asked", "english",
+    "confidence", "dense", "crosslingual", "terms_quote", "terms_passage", "missing_rare", "specific_missing",
+    "kind_found", "kind_asked", "english",
 )  # fmt: skip
 
 
@@ -172,5 +172,6 @@ def answer_row(
     missing = max((t.weight / total for t in terms if not t.forms & present), default=0.0)
     return (
         confidence, dense, xl, term_overlap(terms, quote_context), term_overlap(terms, passages_text), missing,
-        specific_missing(query, letter_text), float(kind_found), float(query.answer_kind is not None), float(query.language == "en"),
+        specific_missing(query, letter_text), float(kind_found), float(query.answer_kind is not None),
+        float(query.language == "en"),
     )  # fmt: skip

@@ -168,7 +168,12 @@ class ExtractiveReader:
                    for c in chosen):  # fmt: skip
                 chosen.append(i)
         quotes = [
-            Quote(found[i].passage.doc_id, *widened(found[i].index, index.sentences), float(probability[i]), found[i].passage)
+            Quote(
+                found[i].passage.doc_id,
+                *widened(found[i].index, index.sentences),
+                float(probability[i]),
+                found[i].passage,
+            )
             for i in chosen
         ]
         lead = found[chosen[0]]

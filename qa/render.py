@@ -59,7 +59,9 @@ def merged(quotes: Sequence[Quote]) -> list[Quote]:
     for q in sorted(quotes, key=lambda q: (q.doc_id, q.start)):
         last = out[-1] if out else None
         if last and last[1].doc_id == q.doc_id and q.start <= last[1].end + 2:
-            joined = Quote(q.doc_id, last[1].start, max(last[1].end, q.end), max(last[1].score, q.score), last[1].passage)
+            joined = Quote(
+                q.doc_id, last[1].start, max(last[1].end, q.end), max(last[1].score, q.score), last[1].passage
+            )
             out[-1] = (min(last[0], order[id(q)]), joined)
         else:
             out.append((order[id(q)], q))

@@ -7,7 +7,6 @@ its words together with their nearest Dutch words in the letters' vocabulary (em
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -111,9 +110,7 @@ def best_per_passage(index: Index, sentence_scores: np.ndarray) -> np.ndarray:
 class Retriever:
     """Holds the index and the encoders; `retrieve` is the stage. Caches only what a question's words cost."""
 
-    def __init__(
-        self, index: Index, encoder: Encoder | None, crosslingual: Encoder | None = None, config=None
-    ):
+    def __init__(self, index: Index, encoder: Encoder | None, crosslingual: Encoder | None = None, config=None):
         self.index = index
         self.encoder = encoder
         self.crosslingual = crosslingual if index.crosslingual_vectors is not None else None
@@ -142,7 +139,9 @@ class Retriever:
                 self._word_vectors = cache = {}
             cache.update(fresh)
         vectors = np.vstack([cache[w] for w in words])
-        groups = nearest_word_groups(vectors, self.index.word_vectors, self.index.words, c.expansion, c.expansion_min_cosine)
+        groups = nearest_word_groups(
+            vectors, self.index.word_vectors, self.index.words, c.expansion, c.expansion_min_cosine
+        )
         return list(zip(words, groups, strict=True))
 
     def term_groups(self, query: Query) -> tuple[TermGroup, ...]:
@@ -165,7 +164,11 @@ class Retriever:
 
     def lexical_query(self, query: Query) -> str:
         if query.language == "en":
-            extra = [w for word, group in self.neighbour_groups(query.search_text) for w in (english_to_dutch().get(word, ""), *group)]
+            extra = [
+                w
+                for word, group in self.neighbour_groups(query.search_text)
+                for w in (english_to_dutch().get(word, ""), *group)
+            ]
             extra += [country_name(code, "nl") for code in query.countries]
             return f"{query.search_text} {' '.join(w for w in extra if w)}"
         vocabulary = self.index.bm25.vocab
@@ -237,4 +240,3 @@ class Retriever:
             for rank, i in enumerate(order, start=1)
         )
         return Retrieved(query, passages, sentence_dense, sentence_xl, self.term_groups(query), not len(candidates))
-

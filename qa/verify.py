@@ -22,28 +22,38 @@ MARKER = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
 REFUSAL = {"nl": "De documenten bevatten hierover geen antwoord.", "en": "The documents do not answer this."}
 MESSAGES = {
-    "injection": ("De vraag probeert de assistent instructies te geven.", "The question tries to instruct the assistant."),
+    "injection": (
+        "De vraag probeert de assistent instructies te geven.",
+        "The question tries to instruct the assistant.",
+    ),
     "no_letter_in_filter": (
         "Geen enkele brief valt binnen het gekozen filter (brieven of datums).",
         "No letter passes the chosen filter (letters or dates).",
     ),
     "nothing_found": ("Er is niets gevonden dat op de vraag lijkt.", "Nothing resembling the question was found."),
     "time_not_covered": (
-        "Geen enkele brief gaat over {when}.", "No letter covers {when}.",
+        "Geen enkele brief gaat over {when}.",
+        "No letter covers {when}.",
     ),
-    "reader_declined": ("Het taalmodel vond het antwoord niet in de bronnen.", "The language model found no answer in the sources."),
+    "reader_declined": (
+        "Het taalmodel vond het antwoord niet in de bronnen.",
+        "The language model found no answer in the sources.",
+    ),
     "unquoted_citation": (
         "Het antwoord verwijst naar een bron die niet geciteerd is ([{n}]).",
         "The answer cites a source that is not quoted ([{n}]).",
     ),
     "answer_kind_missing": (
-        "De gevonden zinnen noemen geen {kind}.", "The sentences found name no {kind}.",
+        "De gevonden zinnen noemen geen {kind}.",
+        "The sentences found name no {kind}.",
     ),
     "letter_part_missing": (
-        "De brief die het best past, vermeldt niet {what}.", "The best matching letter does not state {what_en}.",
+        "De brief die het best past, vermeldt niet {what}.",
+        "The best matching letter does not state {what_en}.",
     ),
     "off_topic": (
-        "De brieven gaan nergens over iets dat op deze vraag lijkt.", "Nothing in the letters is close to this question.",
+        "De brieven gaan nergens over iets dat op deze vraag lijkt.",
+        "Nothing in the letters is close to this question.",
     ),
     "low_confidence": (
         "Geen zin beantwoordt de vraag met voldoende zekerheid ({confidence:.2f}).",

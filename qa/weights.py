@@ -38,7 +38,9 @@ class LinearModel:
 
     @classmethod
     def from_dict(cls, d: dict) -> LinearModel:
-        return cls(tuple(d["features"]), np.array(d["weights"]), float(d["bias"]), np.array(d["mean"]), np.array(d["scale"]))
+        return cls(
+            tuple(d["features"]), np.array(d["weights"]), float(d["bias"]), np.array(d["mean"]), np.array(d["scale"])
+        )
 
 
 def neutral(features: tuple[str, ...], first_weight: float = 1.0) -> LinearModel:
@@ -66,4 +68,8 @@ def fitted() -> dict:
     if len(models) < len(expected) or any(models[n].features != f for n, f in expected.items()):
         return out
     floors = {k: tuple(v) for k, v in data.get("offtopic_floors", {}).items()}
-    return models | {"answer_floor": float(data["answer_floor"]), "encoder": data.get("encoder"), "offtopic_floors": floors}
+    return models | {
+        "answer_floor": float(data["answer_floor"]),
+        "encoder": data.get("encoder"),
+        "offtopic_floors": floors,
+    }

@@ -85,7 +85,9 @@ def test_letter_view_marks_the_span_once_with_an_id(corpus):
 
 def test_letter_view_escapes_document_text(corpus):
     doc = corpus.get(REVOLVING_DOC)
-    evil = type(doc)(doc_id="x", title="<script>alert(1)</script>", kind="meeting_report", text="Zie <img src=x> & meer.")
+    evil = type(doc)(
+        doc_id="x", title="<script>alert(1)</script>", kind="meeting_report", text="Zie <img src=x> & meer."
+    )
     html = views.render_letter(evil, 0, 3)
     assert "<script>" not in html and "<img" not in html
     assert "&lt;img src=x&gt; &amp; meer." in html

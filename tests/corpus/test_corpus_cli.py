@@ -14,7 +14,8 @@ import pytest
 from qa.cli import main
 
 DOC_KEYS = [
-    "doc_id", "title", "kind", "letter_date", "meeting_dates", "ministers", "kamerstuk", "meeting", "sections", "passages",
+    "doc_id", "title", "kind", "letter_date", "meeting_dates", "ministers", "kamerstuk", "meeting", "sections",
+    "passages",
 ]  # fmt: skip
 SECTION_KEYS = ["section_id", "heading", "text", "start", "end"]
 PASSAGE_KEYS = ["passage_id", "section_id", "text", "start", "end"]

@@ -12,7 +12,7 @@ from corpus import load_corpus
 from corpus.metadata import dates_in, format_dates, is_frame_line, is_opening_line
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "qa"))
-from small_letters import LETTERS  # noqa: E402
+from small_letters import LETTERS
 
 
 @pytest.fixture(scope="module")

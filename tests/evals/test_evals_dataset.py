@@ -105,3 +105,26 @@ def test_heldout_questions_are_not_copies_of_earlier_ones(position):
     copied = [q.id for q in heldout if normalize(q.question) in {normalize(s.question) for s in seen}]
     assert not copied, f"held-out questions that repeat an earlier question: {copied}"
     assert not {q.id for q in heldout} & {q.id for q in seen}
+
+
+def test_letters_dev_format_and_evidence_spans_are_read(tmp_path):
+    import json
+
+    from evals.dataset import load_questions
+
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "brief-2019.txt").write_text("Kop\n\nDe oefening is verplaatst naar november 2019.\n", encoding="utf-8")
+    rows = [
+        {"id": "d1", "q": "Wanneer is de oefening?", "language": "nl", "answers": ["november 2019"],
+         "docs": ["brief-2019.txt"], "evidence": "De oefening is verplaatst naar november 2019."},
+        {"id": "d2", "q": "Wie oefent?", "language": "nl", "answers": [], "docs": [], "evidence": ""},
+        {"id": "u1", "question": "Wanneer?", "language": "nl", "answers": ["november 2019"],
+         "doc_ids": ["brief-2019"], "evidence": "", "evidence_span": [5, 50], "category": "date"},
+    ]  # fmt: skip
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    first, second, third = load_questions(path, [letters])
+    assert first.question == "Wanneer is de oefening?" and first.doc_ids == ("brief-2019",) and first.answerable
+    assert second.category == "unanswerable" and not second.answerable
+    assert third.evidence == "De oefening is verplaatst naar november 2019."

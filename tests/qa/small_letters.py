@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the letters are text; their lines are as long as a letter writes them)
 """Small letters of other years and kinds, written for the tests: a letter with an annotated agenda, a committee
 report, answers to Kamervragen and a news item."""
 

@@ -24,7 +24,9 @@ QUESTION = "Hoeveel draagt Nederland bij aan het Revolving Fund?"
 def chat_assistant(corpus, fake_index, make_hashing_encoder):
     def build(*replies: str) -> Assistant:
         reader = ChatModelReader(FakeListChatModel(responses=list(replies)))
-        return Assistant(corpus, fake_index, make_hashing_encoder(), crosslingual=fake_crosslingual_encoder(), reader=reader)
+        return Assistant(
+            corpus, fake_index, make_hashing_encoder(), crosslingual=fake_crosslingual_encoder(), reader=reader
+        )
 
     return build
 
@@ -64,7 +66,11 @@ def test_model_failure_is_a_qaerror(corpus, fake_index, make_hashing_encoder):
             raise RuntimeError("connection refused")
 
     assistant = Assistant(
-        corpus, fake_index, make_hashing_encoder(), crosslingual=fake_crosslingual_encoder(), reader=ChatModelReader(Broken())
+        corpus,
+        fake_index,
+        make_hashing_encoder(),
+        crosslingual=fake_crosslingual_encoder(),
+        reader=ChatModelReader(Broken()),
     )
     with pytest.raises(QAError, match="language model failed"):
         assistant.ask(QUESTION)

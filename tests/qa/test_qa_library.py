@@ -135,8 +135,10 @@ def test_cli_letters_add_list_remove(home, tmp_path, letter_dir, capsys, monkeyp
     assert "no letter with id irak" in capsys.readouterr().err
 
 
-def test_assistant_loads_the_library_and_messages_name_the_options(home, tmp_path, letter_dir):
+def test_assistant_loads_the_library_and_messages_name_the_options(home, tmp_path, letter_dir, monkeypatch):
     from corpus.errors import IndexError_
+
+    monkeypatch.delenv("QA_INDEX_DIR", raising=False)  # the command names only what this test chose
     from qa.assistant import Assistant
 
     library = Library()
