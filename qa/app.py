@@ -49,6 +49,17 @@ element.addEventListener('click', (event) => {
                     n: Number(el.dataset.cite)});
 });
 """
+# A [n] in the chat is a link #cite/doc/start/end/n: it opens that source as the panel's buttons do, for any answer
+CHAT_LINKS_JS = """
+document.addEventListener('click', (event) => {
+  const a = event.target.closest('#qa-chat a[href^="#cite/"]');
+  if (!a) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const [, doc, start, end, n] = a.getAttribute('href').split('/');
+  trigger('click', {doc_id: decodeURIComponent(doc), start: Number(start), end: Number(end), n: Number(n)});
+}, true);
+"""
 # In the letter panel, each new letter scrolls its highlighted span into view.
 LETTER_JS = f"""
 const reveal = () => {{
@@ -125,6 +136,17 @@ def error_text(exc: BaseException) -> str:
     return f"Something went wrong while answering ({type(exc).__name__}). The app keeps running; please try again."
 
 
+def cite_links(text: str, citations) -> str:
+    """Each [n] of an answer as a link that opens its source: #cite/doc/start/end/n (CHAT_LINKS_JS follows it)."""
+    by_n = {c.n: c for c in citations}
+
+    def link(match: re.Match) -> str:
+        c = by_n.get(int(match.group(1)))
+        return f"[[{c.n}]](#cite/{c.doc_id}/{c.start}/{c.end}/{c.n})" if c else match.group(0)
+
+    return re.sub(r"\[(\d+)\]", link, text)
+
+
 def chat_text(text: str) -> str:
     """User or letter text for the chat bubble (Markdown): HTML specials escaped, so none of it becomes markup."""
     return views.esc(text).replace("&quot;", '"').replace("&#x27;", "'")
@@ -150,8 +172,8 @@ def build_app(assistant: Assistant, library=None) -> gr.Blocks:
         messages = list(messages or [])
         history = list(history or [])
         question = question or ""
-        if question.strip():
-            messages.append({"role": "user", "content": chat_text(question)})
+        # The question always gets a bubble of its own, so a warning about it never joins the previous answer's
+        messages.append({"role": "user", "content": chat_text(question) if question.strip() else "_(empty question)_"})
         searching = views.render_placeholder("Searching the letters…")
         yield (
             [*messages, {"role": "assistant", "content": "_Searching the letters…_"}],
@@ -184,7 +206,7 @@ def build_app(assistant: Assistant, library=None) -> gr.Blocks:
                 history,
             )
             time.sleep(STREAM_DELAY_S)
-        messages.append({"role": "assistant", "content": chat_text(answer.answer)})
+        messages.append({"role": "assistant", "content": cite_links(chat_text(answer.answer), answer.citations)})
         history.append([answer.question or question, answer.answer])
         yield messages, "", sources, answer.to_dict(), history
 
@@ -295,7 +317,7 @@ def build_app(assistant: Assistant, library=None) -> gr.Blocks:
                     gr.Markdown("### Sources")
                     sources = gr.HTML(
                         views.render_placeholder("Ask a question; the cited passages appear here."),
-                        js_on_load=SOURCES_JS,
+                        js_on_load=SOURCES_JS + CHAT_LINKS_JS,
                         css_template=views.SOURCES_CSS,
                         max_height=520,
                         elem_id="qa-sources",

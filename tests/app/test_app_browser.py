@@ -95,3 +95,22 @@ def test_answer_with_highlighted_citation_opens_the_letter(page, real_assistant)
     expect(mark).to_be_in_viewport(timeout=UI_TIMEOUT_MS)  # scrolled to, inside the letter panel and the page
     page.screenshot(path=str(ARTIFACTS / "letter.png"))
     assert page.js_errors == []
+
+
+def test_a_marker_in_the_chat_opens_its_source(page, real_assistant):
+    """Runs after the test above: the answer's [1] in the chat bubble is a link to the cited span."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator("#qa-letter #qa-letter-mark")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    box = page.locator("#qa-question textarea")
+    box.fill(QUESTION)
+    box.press("Enter")
+    link = page.locator('#qa-chat a[href^="#cite/"]').first
+    link.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    link.click()
+    mark = page.locator("#qa-letter #qa-letter-mark")
+    mark.wait_for(timeout=UI_TIMEOUT_MS)
+    expect(page.locator("#qa-letter h3")).to_have_text(real_assistant.document(REVOLVING_DOC).title)
+    expect(mark).to_contain_text("1 miljoen euro")
+    assert page.js_errors == []
