@@ -22,8 +22,12 @@ from embeddings.store import (
 )
 from qa.assistant import Assistant
 from qa.errors import IndexError_
+from tests.conftest import HashingEncoder
 
 REBUILD = "qa index --rebuild"
+
+# The real cross-lingual model takes seconds to load: the plumbing tests use a fake one.
+FAKE_XL = HashingEncoder(dim=64, name="fake-crosslingual")
 
 
 @pytest.fixture
@@ -296,31 +300,33 @@ def test_pickled_object_array_is_rejected_not_unpickled(built):
 
 
 def test_assistant_load_reports_damage_instead_of_using_it(tmp_path, hashing_encoder):
-    assistant = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+    assistant = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
     folder = assistant.index.folder
     _altered_passages(folder)
     with pytest.raises(IndexError_, match="qa index --rebuild"):
-        Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
-    repaired = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, rebuild=True)
+        Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
+    repaired = Assistant.load(
+        index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL, rebuild=True
+    )
     assert load_index(repaired.index.folder).passages == assistant.index.passages
 
 
 def test_assistant_load_rebuilds_an_index_an_older_version_wrote(tmp_path, hashing_encoder):
-    first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+    first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
     _edit_manifest(first.index.folder, lambda m: m.update(format_version=FORMAT_VERSION - 1))
-    again = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+    again = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
     assert again.index.manifest["format_version"] == FORMAT_VERSION
     assert read_manifest(first.index.folder)["format_version"] == FORMAT_VERSION
     # a newer version's index is not ours to overwrite: reported, left as it is
     _edit_manifest(first.index.folder, lambda m: m.update(format_version=FORMAT_VERSION + 1))
     with pytest.raises(IndexError_, match="qa index --rebuild"):
-        Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+        Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
 
 
 def test_assistant_load_reuses_an_existing_index(tmp_path, hashing_encoder, monkeypatch):
     first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=None)
     monkeypatch.setattr("qa.assistant.build_index", lambda *a, **kw: pytest.fail("rebuilt a good index"))
-    second = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
+    second = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
     assert second.index.manifest == first.index.manifest
     assert second.retriever.crosslingual is None  # built without one: the default is not forced onto it
     assert first.index.folder == tmp_path / "bundled" / "fake-hash"
@@ -347,16 +353,29 @@ def test_assistant_load_notices_an_edited_letter(tmp_path, corpus, hashing_encod
 
     letters = tmp_path / "letters"
     shutil.copytree(bundled_corpus_dir(), letters, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    Assistant.load(index_dir=tmp_path / "idx", corpus_dir=letters, encoder=hashing_encoder, progress=False)
+    Assistant.load(
+        index_dir=tmp_path / "idx", corpus_dir=letters, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL
+    )
     path = next(iter(sorted(letters.glob("*.txt"))))
     path.write_text(path.read_text(encoding="utf-8").replace("Nederland", "Nederlanden", 1), encoding="utf-8")
     with pytest.raises(IndexError_, match="letters changed"):
-        Assistant.load(index_dir=tmp_path / "idx", corpus_dir=letters, encoder=hashing_encoder, progress=False)
+        Assistant.load(
+            index_dir=tmp_path / "idx",
+            corpus_dir=letters,
+            encoder=hashing_encoder,
+            progress=False,
+            crosslingual=FAKE_XL,
+        )
 
 
 def test_assistant_load_with_another_encoder_uses_another_folder(tmp_path, hashing_encoder, make_hashing_encoder):
-    a = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False)
-    b = Assistant.load(index_dir=tmp_path, encoder=make_hashing_encoder(name="fake/other", dim=32), progress=False)
+    a = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
+    b = Assistant.load(
+        index_dir=tmp_path,
+        encoder=make_hashing_encoder(name="fake/other", dim=32),
+        progress=False,
+        crosslingual=FAKE_XL,
+    )
     assert a.index.folder != b.index.folder
     assert b.index.folder.name == "fake_other"  # unsafe characters are replaced
     assert b.index.sentence_vectors.shape[1] == 32
