@@ -66,7 +66,7 @@ def time_mismatch(query: Query, p: ScoredPassage) -> float:
 
 PASSAGE_FEATURES = (
     "fused", "dense_gap", "crosslingual_gap", "terms", "kind_holds", "letter_time", "text_time", "time_mismatch",
-    "doc_kind", "frame",
+    "doc_kind", "frame", "bm25", "bm25_english", "dense_passage",
 )  # fmt: skip
 
 
@@ -85,6 +85,10 @@ def passage_features(
     fused = np.array([p.score for p in passages], dtype=np.float64)
     top = fused.max() if fused.max() > 0 else 1.0
     xl = best_crosslingual if best_crosslingual is not None else np.zeros(len(passages))
+    bm25 = np.array([p.scores.get("bm25", 0.0) for p in passages], dtype=np.float64)
+    bm25 = bm25 / bm25.max() if bm25.max() > 0 else bm25
+    dense = np.array([p.scores.get("dense", 0.0) for p in passages], dtype=np.float64)
+    english = float(query.language == "en")
     rows = []
     for i, p in enumerate(passages):
         text = f"{p.title}. {p.passage.heading}. {p.passage.text}"
@@ -100,6 +104,9 @@ def passage_features(
                 time_mismatch(query, p),
                 float(p.kind in query.doc_kinds),
                 float(frame_share[i]),
+                bm25[i],
+                bm25[i] * english,
+                dense[i] - dense.max(),
             )
         )
     return np.array(rows, dtype=np.float64)
