@@ -183,11 +183,18 @@ class MilvusVectorStore:
         if k <= 0 or (doc_ids is not None and not doc_ids):
             return []
         k = min(k, MAX_LIMIT)
-        hits = self.client.search(
-            self.collection, data=q.tolist(), limit=k, filter=filter_expression(doc_ids, since, until),
-            output_fields=["id"], search_params={"metric_type": "IP", "params": {"ef": max(self.ef_search, k)}},
-            consistency_level="Strong",
-        )  # fmt: skip
+        try:
+            hits = self.client.search(
+                self.collection, data=q.tolist(), limit=k, filter=filter_expression(doc_ids, since, until),
+                output_fields=["id"], search_params={"metric_type": "IP", "params": {"ef": max(self.ef_search, k)}},
+                consistency_level="Strong",
+            )  # fmt: skip
+        except Exception as exc:  # a server gone, restarted, or without the collection: said in the user's words
+            detail = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            raise MilvusUnavailableError(
+                f"Milvus at {self.uri} did not answer: the search failed ({detail}); check that Milvus is running "
+                f"and holds collection {self.collection!r}, or rebuild the index (qa index --rebuild --store milvus)"
+            ) from exc
         return [(int(h["id"]), float(h["distance"])) for h in hits[0]]
 
 

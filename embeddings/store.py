@@ -26,10 +26,20 @@ from embeddings.crosslingual import vocabulary
 from embeddings.encoders import Encoder
 from embeddings.letter_cache import Timings, VectorCache
 from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
+from embeddings.passage_store import (
+    StoreChoice,
+    check_choice,
+    dense_scores,
+    drop_collection,
+    open_vectors,
+    store_record,
+    write_vectors,
+)
+from embeddings.vector_store import FLAT_THRESHOLD
 
 # 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors; 4: document kinds
 FORMAT_VERSION = 4
-HNSW_THRESHOLD = 20_000  # above this many passages exact search stops being cheap
+HNSW_THRESHOLD = FLAT_THRESHOLD  # above this many passages exact search stops being cheap (docs/scale.md)
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
     "words.json", "words.npy",
@@ -68,7 +78,7 @@ class Index:
     folder: Path
     manifest: dict
     passages: list[IndexedPassage]
-    vectors: object  # a faiss.Index
+    vectors: object  # the faiss.Index of a FAISS-stored index (None when the vectors live in Milvus)
     bm25: BM25Index
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
@@ -76,6 +86,21 @@ class Index:
     word_vectors: np.ndarray
     crosslingual_vectors: np.ndarray | None = None  # passages by the cross-lingual encoder, if one ran
     crosslingual_sentence_vectors: np.ndarray | None = None
+    store: object = None  # the VectorStore holding the passage vectors (embeddings/passage_store.py)
+
+    def dense_scores(self, query: np.ndarray) -> np.ndarray:
+        """Every passage's cosine with the query vector, by position (-1 where the store returned none)."""
+        if self.store is None:  # an Index put together by hand around a faiss index
+            from embeddings.vector_store import FaissVectorStore
+
+            n = self.vectors.ntotal
+            self.store = FaissVectorStore.wrap(self.vectors, range(n), ["?"] * n, [None] * n)
+        return dense_scores(self.store, query, len(self.passages))
+
+    @property
+    def store_choice(self) -> StoreChoice:
+        record = store_record(self.manifest)
+        return StoreChoice(record["kind"], record.get("uri"))
 
     @property
     def crosslingual_encoder(self) -> dict | None:
@@ -135,18 +160,6 @@ def corpus_sentences(corpus: Corpus) -> list[Sentence]:
     return out
 
 
-def _vector_index(vectors: np.ndarray):
-    faiss = faiss_module()
-    n, dim = vectors.shape
-    if n > HNSW_THRESHOLD:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
-    else:
-        index = faiss.IndexFlatIP(dim)
-    index.add(vectors)
-    return index
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -179,13 +192,15 @@ def build_index(
     crosslingual: Encoder | None = None,
     cache: VectorCache | None = None,
     timings: Timings | None = None,
+    store: StoreChoice | None = None,
 ) -> Index:
     """Encode every passage and write the index to folder atomically (replacing what was there).
 
     With a crosslingual encoder, passages and sentences are embedded by it too (qa/retrieval.py fuses both).
     With a cache (embeddings/letter_cache.py), only letters and words it has not seen are encoded.
+    store: where the passage vectors go (default FAISS, in the folder; embeddings/passage_store.py).
     """
-    faiss = faiss_module()
+    choice = store or StoreChoice()
     started = time.perf_counter()
     timings = timings if timings is not None else Timings()
     items = indexed_passages(corpus)
@@ -219,9 +234,6 @@ def build_index(
         if bar:
             bar.close()
     stage = time.perf_counter()
-    vector_index = _vector_index(vectors)
-    timings.add("faiss", time.perf_counter() - stage)
-    stage = time.perf_counter()
     bm25 = build_bm25(texts)
     timings.add("bm25", time.perf_counter() - stage)
     stage = time.perf_counter()
@@ -232,11 +244,15 @@ def build_index(
         shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
     tmp.mkdir()
+    record = None
     try:
+        stage = time.perf_counter()
+        record, vector_store, vector_index = write_vectors(folder, tmp, vectors, items, encoder, choice, HNSW_THRESHOLD)
+        timings.add(choice.kind, time.perf_counter() - stage)
+        stage = time.perf_counter()
         with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
             for item in items:
                 f.write(json.dumps(_passage_record(item), ensure_ascii=False) + "\n")
-        faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
         save_bm25(bm25, tmp)
         with (tmp / "sentences.jsonl").open("w", encoding="utf-8") as f:
             for sent in sentences:
@@ -244,11 +260,11 @@ def build_index(
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float32), allow_pickle=False)
         (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
         np.save(tmp / "words.npy", word_vectors.astype(np.float32), allow_pickle=False)
-        files = FILES
+        files = stored_files(record)
         if crosslingual is not None:
             np.save(tmp / CROSSLINGUAL_FILES[0], xl_vectors.astype(np.float32), allow_pickle=False)
             np.save(tmp / CROSSLINGUAL_FILES[1], xl_sentence_vectors.astype(np.float32), allow_pickle=False)
-            files = FILES + CROSSLINGUAL_FILES
+            files = files + CROSSLINGUAL_FILES
         manifest = {
             "format_version": FORMAT_VERSION,
             "encoder": {"name": encoder.name, "dim": encoder.dim},
@@ -261,21 +277,38 @@ def build_index(
             "passage_count": len(items),
             "sentence_count": len(sentences),
             "word_count": len(words),
-            "vector_index": type(vector_index).__name__,
+            "vector_index": type(vector_index).__name__ if vector_index is not None else "Milvus HNSW",
+            "vector_store": record,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 3),
             "files": {name: _sha256(tmp / name) for name in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        previous = _previous_manifest(folder)
         _swap_into_place(tmp, folder)
         timings.add("write", time.perf_counter() - stage)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # never leave a half-written build behind
+        drop_collection({"vector_store": record} if record else None)
         raise
+    if previous and store_record(previous) != record:
+        drop_collection(previous)  # the folder no longer names it: nobody opens it again
     return Index(
         folder, manifest, items, vector_index, bm25, sentences, sentence_vectors, words, word_vectors,
-        xl_vectors, xl_sentence_vectors,
+        xl_vectors, xl_sentence_vectors, vector_store,
     )  # fmt: skip
+
+
+def stored_files(record: dict) -> tuple[str, ...]:
+    """The files an index folder holds for its store: vectors.faiss only where FAISS keeps the vectors."""
+    return FILES if record["kind"] == "faiss" else tuple(f for f in FILES if f != "vectors.faiss")
+
+
+def _previous_manifest(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _grouped(texts: list[str], doc_ids: list[str]) -> list[list[str]]:
@@ -343,7 +376,8 @@ def read_manifest(folder: Path) -> dict:
         raise IndexError_(f"no index at {folder} (missing manifest.json); build it with: qa index --rebuild")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["encoder"]["name"], manifest["passage_count"], [manifest["files"][name] for name in FILES]
+        manifest["encoder"]["name"], manifest["passage_count"], store_record(manifest)["kind"]
+        [manifest["files"][name] for name in stored_files(store_record(manifest))]
         if manifest.get("crosslingual_encoder"):
             manifest["crosslingual_encoder"]["name"], [manifest["files"][name] for name in CROSSLINGUAL_FILES]
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
@@ -376,11 +410,13 @@ def check_compatible(manifest: dict, folder: Path, encoder_name: str, fingerprin
         raise IndexError_(f"the letters changed since the index at {folder} was built; run: qa index --rebuild")
 
 
-def load_index(folder: Path) -> Index:
-    """Load and verify every file against the manifest; a damaged index is reported, never used."""
-    faiss = faiss_module()
+def load_index(folder: Path, store: StoreChoice | None = None) -> Index:
+    """Load and verify every file against the manifest; a damaged index is reported, never used.
+
+    store: the store the caller means to use; an index written for another is refused with the fixing command."""
     folder = Path(folder)
     manifest = read_manifest(folder)
+    check_choice(manifest, folder, store)
     for name, digest in manifest["files"].items():
         path = folder / name
         if not path.exists() or _sha256(path) != digest:
@@ -388,7 +424,6 @@ def load_index(folder: Path) -> Index:
     try:
         with (folder / "passages.jsonl").open(encoding="utf-8") as f:
             passages = [_from_record(json.loads(line)) for line in f if line.strip()]
-        vectors = faiss.read_index(str(folder / "vectors.faiss"))
         bm25 = load_bm25(folder)
         with (folder / "sentences.jsonl").open(encoding="utf-8") as f:
             sentences = [Sentence(**json.loads(line)) for line in f if line.strip()]
@@ -401,12 +436,13 @@ def load_index(folder: Path) -> Index:
             xl_sentence_vectors = np.load(folder / CROSSLINGUAL_FILES[1], allow_pickle=False)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"the index at {folder} cannot be read ({exc}); run: qa index --rebuild") from exc
-    counts_agree = len(passages) == vectors.ntotal == bm25.n_docs == manifest["passage_count"]
+    vector_store, vectors = open_vectors(folder, manifest, passages)
+    counts_agree = len(passages) == vector_store.count() == bm25.n_docs == manifest["passage_count"]
     if xl_vectors is not None:
         counts_agree = counts_agree and len(xl_vectors) == len(passages) and len(xl_sentence_vectors) == len(sentences)
     if not counts_agree or len(sentences) != len(sentence_vectors) or len(words) != len(word_vectors):
         raise IndexError_(f"the index at {folder} is inconsistent (counts differ); run: qa index --rebuild")
     return Index(
         folder, manifest, passages, vectors, bm25, sentences, sentence_vectors, words, word_vectors,
-        xl_vectors, xl_sentence_vectors,
+        xl_vectors, xl_sentence_vectors, vector_store,
     )  # fmt: skip

@@ -183,6 +183,25 @@ class FaissVectorStore:
             self._load(manifest)
         self._codes = {name: i for i, name in enumerate(self._letter_names)}
 
+    @classmethod
+    def wrap(cls, index, ids, doc_ids, dates, encoder: str = "", name: str = "passages") -> FaissVectorStore:
+        """An in-memory store around a faiss index that already holds the vectors (position i = ids[i]): how an
+        index folder's own vectors.faiss is searched through the protocol, without copying the vectors."""
+        store = cls(None, dim=index.d, name=name, encoder=encoder)
+        for doc in doc_ids:
+            if doc not in store._codes:
+                store._codes[doc] = len(store._letter_names)
+                store._letter_names.append(doc)
+        store._index = index
+        store._ids = np.asarray(ids, dtype=np.int64)
+        store._letters = np.array([store._codes[d] for d in doc_ids], np.int32)
+        store._days = np.array([day_number(d) for d in dates], np.int32)
+        store._alive = np.ones(len(store._ids), bool)
+        if not len(store._ids) == len(store._letters) == len(store._days) == index.ntotal:
+            raise VectorStoreError(f"{index.ntotal} vectors but {len(store._ids)} ids, {len(store._letters)} letters")
+        store._apply_search_params()
+        return store
+
     # -- persistence -------------------------------------------------------------------------------------------
 
     def _read_manifest(self, dim: int | None, encoder: str) -> dict | None:

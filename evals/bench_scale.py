@@ -180,6 +180,25 @@ def store_row(name: str, open_store, xb, xq, letters, mask, truth, truth_f) -> d
     return row
 
 
+def real_rows(folder: Path, args) -> list[dict]:
+    """The sanity row: an index folder's real passage vectors (FAISS store), its sentence vectors as queries, the
+    first letter's passages as the filter."""
+    faiss = faiss_module()
+    index = faiss.read_index(str(folder / "vectors.faiss"))
+    xb = index.reconstruct_n(0, index.ntotal).astype(np.float32)
+    sentences = np.load(folder / "sentences.npy", allow_pickle=False).astype(np.float32)
+    xq = sentences[np.random.default_rng(SEED).choice(len(sentences), min(args.queries, len(sentences)), False)]
+    with (folder / "passages.jsonl").open(encoding="utf-8") as f:
+        letters = [json.loads(line)["doc_id"] for line in f if line.strip()]
+    mask = np.array([d == letters[0] for d in letters])
+    truth, truth_f = exact_top_k(xb, xq, None), exact_top_k(xb, xq, mask)
+    rows = faiss_rows(xb, xq, mask, truth, truth_f, args.hnsw_m, [int(v) for v in args.ef_search.split(",")],
+                      [int(v) for v in args.nprobe.split(",")])  # fmt: skip
+    for row in rows:
+        row["index"] = f"real ({len(xb)} passages): {row['index']}"
+    return rows
+
+
 def markdown(rows: list[dict]) -> str:
     head = ("| n | index | params | build s | index MB | x raw | RSS +MB | p50 ms | p95 ms | recall@10 "
             "| filtered p50 ms | filtered p95 ms | filtered recall@10 |")  # fmt: skip
@@ -206,11 +225,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--milvus-uri", default="", help="also run a Milvus server at this URI (http://host:19530)")
     parser.add_argument("--skip-raw", action="store_true", help="only the stores, not the raw FAISS sweep")
     parser.add_argument("--skip-stores", action="store_true", help="only the raw FAISS sweep, not the stores")
+    parser.add_argument("--real", type=Path, help="also a sanity row on this index folder's real passage vectors")
     parser.add_argument("--out", type=Path, default=Path("bench_scale.json"))
     args = parser.parse_args(argv)
     faiss_module().omp_set_num_threads(args.threads)
-    rows = []
-    for n in (int(s) for s in args.sizes.split(",")):
+    rows = real_rows(args.real, args) if args.real else []
+    for n in (int(s) for s in args.sizes.split(",") if s):
         xb, xq, letters, mask = dataset(n, args.queries)
         truth, truth_f = exact_top_k(xb, xq, None), exact_top_k(xb, xq, mask)
         if not args.skip_raw:

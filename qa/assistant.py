@@ -15,6 +15,7 @@ from pathlib import Path
 from corpus import Corpus, Document, bundled_corpus_dir, load_corpus
 from corpus.errors import IndexError_, QuestionError
 from embeddings.encoders import ALIASES, CROSSLINGUAL_ENCODER, DEFAULT_ENCODER, Encoder, LazyEncoder, load_encoder
+from embeddings.passage_store import StoreChoice, probe
 from embeddings.store import Index, build_index, built_by_older_version, check_compatible, load_index, read_manifest
 from qa.analyse import analyse
 from qa.models import Answer, ScoredPassage
@@ -38,7 +39,7 @@ def default_index_root() -> Path:
     return default_home() / "index"
 
 
-def rebuild_command(index_dir, corpus_dir, encoder_name: str) -> str:
+def rebuild_command(index_dir, corpus_dir, encoder_name: str, store: StoreChoice | None = None) -> str:
     """`qa index --rebuild` with the options and environment that chose this index, ready to paste."""
     from qa.library import home_prefix
 
@@ -51,7 +52,7 @@ def rebuild_command(index_dir, corpus_dir, encoder_name: str) -> str:
         cmd += f" --index {shlex.quote(str(index_dir))}"
     if encoder_name != DEFAULT_ENCODER:
         cmd += f" --encoder {shlex.quote(encoder_name)}"
-    return cmd
+    return cmd + (store.options() if store else "")
 
 
 def with_command(message: str, command: str) -> str:
@@ -108,6 +109,8 @@ class Assistant:
         config: RetrievalConfig | None = None,
         crosslingual: str | Encoder | None = CROSSLINGUAL_ENCODER,
         home: str | Path | None = None,
+        store: str | None = None,
+        milvus_uri: str | None = None,
     ) -> Assistant:
         """Open the index, building it (with a progress bar) when there is none yet.
 
@@ -119,16 +122,22 @@ class Assistant:
         damaged index raises IndexError_ with the command that rebuilds it, unless rebuild=True.
         crosslingual: the second encoder a new index is embedded with (None: none); an existing index keeps
         the one it was built with.
+        store, milvus_uri: where the passage vectors live: "faiss" (default, in the index folder) or "milvus"
+        (default QA_VECTOR_STORE, QA_MILVUS_URI; embeddings/passage_store.py). An index written for the other store
+        raises IndexError_ with the command that rebuilds it for this one.
         """
         enc = encoder if encoder is not None and not isinstance(encoder, str) else None
         name = enc.name if enc else ALIASES.get(encoder or DEFAULT_ENCODER, encoder or DEFAULT_ENCODER)
+        root = Path(index_dir) if index_dir else default_index_root()
+        choice = StoreChoice.resolve(store, milvus_uri, root)
+        probe(choice)  # an unreachable Milvus is said before the letters are read or encoded
         try:
-            return cls._open(index_dir, corpus_dir, enc, name, rebuild, progress, config, crosslingual, home)
-        except IndexError_ as exc:  # the fixing command as it works here: with --path, --index, QA_HOME
-            raise IndexError_(with_command(str(exc), rebuild_command(index_dir, corpus_dir, name))) from exc
+            return cls._open(index_dir, corpus_dir, enc, name, rebuild, progress, config, crosslingual, home, choice)
+        except IndexError_ as exc:  # the fixing command as it works here: with --path, --index, QA_HOME, --store
+            raise IndexError_(with_command(str(exc), rebuild_command(index_dir, corpus_dir, name, choice))) from exc
 
     @classmethod
-    def _open(cls, index_dir, corpus_dir, enc, name, rebuild, progress, config, crosslingual, home) -> Assistant:
+    def _open(cls, index_dir, corpus_dir, enc, name, rebuild, progress, config, crosslingual, home, choice):
         from qa.library import Library, prune_generations
 
         root = Path(index_dir) if index_dir else default_index_root()
@@ -158,15 +167,16 @@ class Assistant:
                 crosslingual = load_encoder(crosslingual)
             with library.writing() if entries else contextlib.nullcontext():
                 if entries and not rebuild and (folder / "manifest.json").exists():  # built while we waited
-                    return cls(corpus, load_index(folder), enc, config, _crosslingual_for(read_manifest(folder)))
+                    built_now = load_index(folder, choice)
+                    return cls(corpus, built_now, enc, config, _crosslingual_for(built_now.manifest))
                 index = build_index(
-                    folder, corpus, enc, progress=progress, crosslingual=crosslingual, cache=library.cache
+                    folder, corpus, enc, progress=progress, crosslingual=crosslingual, cache=library.cache, store=choice
                 )
                 if entries:
                     prune_generations(folder.parent, {folder.name})
             return cls(corpus, index, enc, config, crosslingual)
         check_compatible(manifest, folder, name, corpus.fingerprint)
-        return cls(corpus, load_index(folder), enc, config, prefetched)
+        return cls(corpus, load_index(folder, choice), enc, config, prefetched)
 
     def document(self, doc_id: str) -> Document:
         try:

@@ -47,6 +47,8 @@ def _assistant(args: argparse.Namespace, rebuild: bool = False):
         encoder=getattr(args, "encoder", None),
         rebuild=rebuild,
         progress=sys.stderr.isatty() or rebuild,
+        store=getattr(args, "store", None),
+        milvus_uri=getattr(args, "milvus_uri", None),
     )
     report_problems(assistant.corpus.problems)
     return assistant
@@ -90,10 +92,19 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"index: {assistant.index.folder}\n  encoder {m['encoder']['name']} (dim {m['encoder']['dim']}), "
         f"cross-lingual encoder {xl['name'] if xl else 'none'}, "
         f"{m['passage_count']} passages, {m.get('sentence_count', 0)} sentences, {m.get('word_count', 0)} words, "
-        f"{m['vector_index']}, "
+        f"{m['vector_index']} in {_store_text(m)}, "
         f"built {m['built_at']} in {m['build_seconds']} s"
     )
     return 0
+
+
+def _store_text(manifest: dict) -> str:
+    from embeddings.passage_store import store_record
+
+    record = store_record(manifest)
+    if record["kind"] == "faiss":
+        return "faiss (the index folder)"
+    return f"milvus {record['uri']} ({record['collection']})"
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -189,10 +200,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from embeddings.passage_store import StoreChoice
     from qa.app import serve
+
+    _store_env(args)
+    StoreChoice.resolve()  # a bad --store fails here, before the app starts loading
 
     serve(host=args.host, port=args.port, index_dir=args.index, corpus_dir=args.path)
     return 0
+
+
+def _store_env(args: argparse.Namespace) -> None:
+    """--store/--milvus-uri as QA_VECTOR_STORE/QA_MILVUS_URI, for code that loads the index itself (the app, the
+    evaluation, a library refresh): one choice for the whole process."""
+    import os
+
+    from embeddings.passage_store import STORE_ENV, URI_ENV
+
+    if getattr(args, "store", None):
+        os.environ[STORE_ENV] = args.store
+    if getattr(args, "milvus_uri", None):
+        os.environ[URI_ENV] = args.milvus_uri
+
+
+def add_store_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", choices=("faiss", "milvus"),
+                   help="where the passage vectors live: faiss (default, in the index folder) or milvus "
+                        "(default: $QA_VECTOR_STORE)")  # fmt: skip
+    p.add_argument("--milvus-uri", metavar="URI",
+                   help="milvus-lite file (a path ending in .db) or a Milvus server (http://host:19530); "
+                        "default: $QA_MILVUS_URI, else milvus.db in the index folder")  # fmt: skip
 
 
 def _add_index_options(p: argparse.ArgumentParser, encoder: bool = True) -> None:
@@ -200,6 +237,7 @@ def _add_index_options(p: argparse.ArgumentParser, encoder: bool = True) -> None
     p.add_argument("--path", metavar="DIR", help="folder of letters (default: the bundled corpus)")
     if encoder:
         p.add_argument("--encoder", help="multilingual-e5-small (default), all-MiniLM-L6-v2, or a model folder")
+    add_store_options(p)
 
 
 def _add_filters(p: argparse.ArgumentParser, k: int) -> None:
@@ -257,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     from evals.cli import add_eval_arguments
 
     add_eval_arguments(p)
+    add_store_options(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the chat app in the browser")
@@ -271,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "eval":
+            _store_env(args)
         return args.func(args)
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)

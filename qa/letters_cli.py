@@ -21,16 +21,21 @@ def add_letters_arguments(p: argparse.ArgumentParser) -> None:
     for q in (a, r):
         q.add_argument("--index", metavar="DIR", help="index root (default: $QA_INDEX_DIR or QA_HOME/index)")
         q.add_argument("--encoder", help="encoder of the index kept up to date (default multilingual-e5-small)")
+        from qa.cli import add_store_options
+
+        add_store_options(q)
 
 
 def _builder(args: argparse.Namespace, library):
     from embeddings.encoders import CROSSLINGUAL_ENCODER, load_encoder
+    from embeddings.passage_store import StoreChoice
     from qa.assistant import default_index_root
     from qa.library import index_builder
 
     root = Path(args.index) if args.index else default_index_root()
     encoder, crosslingual = load_encoder(args.encoder), load_encoder(CROSSLINGUAL_ENCODER)
-    return index_builder(library, root, encoder, crosslingual, progress=sys.stderr.isatty())
+    store = StoreChoice.resolve(getattr(args, "store", None), getattr(args, "milvus_uri", None), root)
+    return index_builder(library, root, encoder, crosslingual, progress=sys.stderr.isatty(), store=store)
 
 
 def _command(args: argparse.Namespace, rest: str) -> str:

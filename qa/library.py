@@ -13,6 +13,7 @@ an fcntl lock on QA_HOME/.lock; readers take none.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -297,8 +298,12 @@ def prune_generations(folder: Path, keep: set[str], grace_s: float = 120) -> Non
     last grace_s seconds stays, for a reader that read the manifest just before it switched."""
     if not folder.exists():
         return
+    from embeddings.passage_store import drop_collection
+
     for path in folder.iterdir():
         if path.name not in keep and time.time() - path.stat().st_mtime > grace_s:
+            with contextlib.suppress(OSError, ValueError):  # a generation in Milvus takes its collection with it
+                drop_collection(json.loads((path / "manifest.json").read_text(encoding="utf-8")))
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -318,7 +323,14 @@ class LiveAssistant:
 
     def library_builder(self) -> Builder:
         cur = self._current
-        return index_builder(self.library, self._root(), cur.encoder, cur.retriever.crosslingual, progress=True)
+        return index_builder(
+            self.library,
+            self._root(),
+            cur.encoder,
+            cur.retriever.crosslingual,
+            progress=True,
+            store=cur.index.store_choice,
+        )
 
     def refresh(self) -> None:
         from qa.assistant import Assistant
@@ -330,6 +342,8 @@ class LiveAssistant:
             crosslingual=cur.retriever.crosslingual,
             progress=False,
             home=self.library.home,
+            store=cur.index.store_choice.kind,
+            milvus_uri=cur.index.store_choice.milvus_uri,
         )
 
     @property
@@ -340,13 +354,21 @@ class LiveAssistant:
         return getattr(self._current, name)
 
 
-def index_builder(library: Library, index_root: Path, encoder, crosslingual, progress: bool = True) -> Builder:
-    """The build step of an add or remove: the library's next index generation, from the cache where it can."""
+def index_builder(library: Library, index_root: Path, encoder, crosslingual, progress: bool = True,
+                  store=None) -> Builder:  # fmt: skip
+    """The build step of an add or remove: the library's next index generation, from the cache where it can.
+
+    Each generation is built whole from the cached arrays, its passage vectors included, and written beside the
+    current one (store: the StoreChoice; Milvus gets a new collection per generation, the old one is dropped with
+    its folder): library.json switches to it only once it is complete, so a reader of the current generation, or
+    an add that is killed, never sees vectors of letters it does not list. The vectors' cost is a memcpy (FAISS)
+    or one insert of cached arrays (Milvus); the encoding, which is the expensive part, is never repeated.
+    """
     from embeddings.store import build_index
 
     def build(corpus: Corpus, timings: Timings) -> None:
         folder = library.index_folder(index_root, encoder.name, corpus.fingerprint)
-        build_index(folder, corpus, encoder, progress, crosslingual, cache=library.cache, timings=timings)
+        build_index(folder, corpus, encoder, progress, crosslingual, cache=library.cache, timings=timings, store=store)
         # once the manifest names the new letters, older generations go (after a grace period for readers)
         return lambda: prune_generations(folder.parent, {folder.name})
 

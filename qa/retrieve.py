@@ -207,11 +207,7 @@ class Retriever:
         if method in ("dense", "hybrid"):
             if self.encoder is None:
                 raise QuestionError("dense retrieval needs an encoder")
-            n = index.vectors.ntotal
-            found, ids = index.vectors.search(qv, n)
-            dense = np.full(n, -1.0, dtype=np.float32)
-            valid = ids[0] >= 0
-            dense[ids[0][valid]] = found[0][valid]
+            dense = index.dense_scores(qv)  # every passage's cosine, through its vector store (FAISS or Milvus)
             scores["dense"] = dense + c.sentence_weight * best_per_passage(index, sentence_dense)
         if method == "hybrid":
             lists = [scores["bm25"], scores["dense"]]

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from corpus import Corpus
+from qa.analyse import validate_question
 from qa.errors import QuestionError
 from qa.models import Answer, Citation, ScoredPassage
-from qa.analyse import validate_question
 
 REVOLVING_DOC = "000_c54184f091ec131b"
 REVOLVING_SENTENCE = "Nederland draagt hier 1 miljoen euro aan bij."
