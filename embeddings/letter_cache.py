@@ -154,3 +154,53 @@ class VectorCache:
         if not words:
             return np.zeros((0, encoder.dim), np.float32)
         return known_vectors[[row[w] for w in words]].astype(np.float32)
+
+
+def grouped(texts: list[str], doc_ids: list[str]) -> list[list[str]]:
+    """Consecutive texts of one letter together: the unit the cache keeps."""
+    groups: list[list[str]] = []
+    last = None
+    for text, doc_id in zip(texts, doc_ids, strict=True):
+        if doc_id != last or not groups:
+            groups.append([])
+            last = doc_id
+        groups[-1].append(text)
+    return groups
+
+
+def stacked(parts: list[np.ndarray], dim: int) -> np.ndarray:
+    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dim), dtype=np.float32)
+
+
+class NoCache:
+    """The cache's interface without a folder: everything is encoded (batched across letters)."""
+
+    def pending(self, encoder, passage_groups, sentence_groups, words, crosslingual) -> int:
+        n = sum(map(len, passage_groups)) + sum(map(len, sentence_groups))
+        return n * (2 if crosslingual is not None else 1) + len(words)
+
+    def encode_groups(self, encoder, kind, groups, progress=None, timings=None) -> list[np.ndarray]:
+        flat = [t for g in groups for t in g]
+        if not flat:
+            return []
+        started = time.perf_counter()
+        vectors = np.asarray(encoder.encode_passages(flat, progress=progress), dtype=np.float32)
+        if timings is not None:
+            timings.add(f"encode {encoder.name} {kind}", time.perf_counter() - started, len(flat))
+        return [vectors]
+
+    def encode_words(self, encoder, words, progress=None, timings=None, batch: int = 256) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = _encode_words(encoder, words, progress, batch)
+        if timings is not None and words:
+            timings.add(f"encode {encoder.name} words", time.perf_counter() - started, len(words))
+        return vectors
+
+
+def _encode_words(encoder: Encoder, words: list[str], progress=None, batch: int = 256) -> np.ndarray:
+    out = []
+    for i in range(0, len(words), batch):
+        out.append(encoder.encode_queries(words[i : i + batch]))
+        if progress:
+            progress(len(words[i : i + batch]))
+    return np.vstack(out).astype(np.float32) if out else np.zeros((0, encoder.dim), dtype=np.float32)

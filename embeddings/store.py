@@ -24,7 +24,7 @@ from corpus.errors import IndexError_, MissingExtraError
 from corpus.passages import sentence_spans
 from embeddings.crosslingual import vocabulary
 from embeddings.encoders import Encoder
-from embeddings.letter_cache import Timings, VectorCache
+from embeddings.letter_cache import NoCache, Timings, VectorCache, grouped, stacked
 from embeddings.lexical import BM25Index, build_bm25, load_bm25, save_bm25
 from embeddings.passage_store import (
     StoreChoice,
@@ -208,9 +208,9 @@ def build_index(
     sentences = corpus_sentences(corpus)
     sentence_texts = [f"{s.heading}. {s.text}" for s in sentences]
     words = vocabulary(texts)
-    passage_groups = _grouped(texts, [item.passage.doc_id for item in items])
-    sentence_groups = _grouped(sentence_texts, [s.doc_id for s in sentences])
-    store = cache if cache is not None else _NoCache()
+    passage_groups = grouped(texts, [item.passage.doc_id for item in items])
+    sentence_groups = grouped(sentence_texts, [s.doc_id for s in sentences])
+    store = cache if cache is not None else NoCache()
     bar = None
     if progress:
         from tqdm import tqdm
@@ -221,15 +221,16 @@ def build_index(
     update = bar.update if bar else None
     xl_vectors = xl_sentence_vectors = None
     try:
-        vectors = _stack(store.encode_groups(encoder, "passages", passage_groups, update, timings), encoder.dim)
+        vectors = stacked(store.encode_groups(encoder, "passages", passage_groups, update, timings), encoder.dim)
         sentence_parts = store.encode_groups(encoder, "sentences", sentence_groups, update, timings)
-        sentence_vectors = _stack(sentence_parts, encoder.dim)
+        sentence_vectors = stacked(sentence_parts, encoder.dim)
         # Words are embedded as queries: an English question word is compared with them the same way.
         word_vectors = store.encode_words(encoder, words, update, timings)
         if crosslingual is not None:
             xl = crosslingual
-            xl_vectors = _stack(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)
-            xl_sentence_vectors = _stack(store.encode_groups(xl, "sentences", sentence_groups, update, timings), xl.dim)
+            xl_vectors = stacked(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)
+            xl_sentences = store.encode_groups(xl, "sentences", sentence_groups, update, timings)
+            xl_sentence_vectors = stacked(xl_sentences, xl.dim)
     finally:
         if bar:
             bar.close()
@@ -309,56 +310,6 @@ def _previous_manifest(folder: Path) -> dict | None:
         return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def _grouped(texts: list[str], doc_ids: list[str]) -> list[list[str]]:
-    """Consecutive texts of one letter together: the unit the cache keeps."""
-    groups: list[list[str]] = []
-    last = None
-    for text, doc_id in zip(texts, doc_ids, strict=True):
-        if doc_id != last or not groups:
-            groups.append([])
-            last = doc_id
-        groups[-1].append(text)
-    return groups
-
-
-def _stack(parts: list[np.ndarray], dim: int) -> np.ndarray:
-    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dim), dtype=np.float32)
-
-
-class _NoCache:
-    """The cache's interface without a folder: everything is encoded (batched across letters)."""
-
-    def pending(self, encoder, passage_groups, sentence_groups, words, crosslingual) -> int:
-        n = sum(map(len, passage_groups)) + sum(map(len, sentence_groups))
-        return n * (2 if crosslingual is not None else 1) + len(words)
-
-    def encode_groups(self, encoder, kind, groups, progress=None, timings=None) -> list[np.ndarray]:
-        flat = [t for g in groups for t in g]
-        if not flat:
-            return []
-        started = time.perf_counter()
-        vectors = np.asarray(encoder.encode_passages(flat, progress=progress), dtype=np.float32)
-        if timings is not None:
-            timings.add(f"encode {encoder.name} {kind}", time.perf_counter() - started, len(flat))
-        return [vectors]
-
-    def encode_words(self, encoder, words, progress=None, timings=None, batch: int = 256) -> np.ndarray:
-        started = time.perf_counter()
-        vectors = _encode_words(encoder, words, progress, batch)
-        if timings is not None and words:
-            timings.add(f"encode {encoder.name} words", time.perf_counter() - started, len(words))
-        return vectors
-
-
-def _encode_words(encoder: Encoder, words: list[str], progress=None, batch: int = 256) -> np.ndarray:
-    out = []
-    for i in range(0, len(words), batch):
-        out.append(encoder.encode_queries(words[i : i + batch]))
-        if progress:
-            progress(len(words[i : i + batch]))
-    return np.vstack(out).astype(np.float32) if out else np.zeros((0, encoder.dim), dtype=np.float32)
 
 
 def _swap_into_place(tmp: Path, folder: Path) -> None:

@@ -55,15 +55,20 @@ LETTER_PARTS = {
 }
 
 
+def validate_text(text: object, what: str = "question", hint: str = "type a question about the letters") -> str:
+    """The text, whitespace collapsed, or QuestionError (exit 2) saying what is wrong with it."""
+    if not isinstance(text, str) or not text.strip():
+        raise QuestionError(f"the {what} is empty; {hint}")
+    text = " ".join(text.split())
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the {what} is too long ({len(text):,} characters; at most {MAX_QUESTION_CHARS:,})")
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        raise QuestionError(f"the {what} has no words (only punctuation or symbols)")
+    return text
+
+
 def validate_question(question: object) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise QuestionError("the question is empty; type a question about the letters")
-    question = " ".join(question.split())
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the question is too long ({len(question):,} characters; at most {MAX_QUESTION_CHARS:,})")
-    if not any(unicodedata.category(c)[0] in "LN" for c in question):
-        raise QuestionError("the question has no words (only punctuation or symbols)")
-    return question
+    return validate_text(question)
 
 
 def is_follow_up(question: str) -> bool:

@@ -39,38 +39,6 @@ EXAMPLES = (
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# In the sources panel, a click on a citation sends its letter and span to Python (see open_letter).
-SOURCES_JS = """
-element.addEventListener('click', (event) => {
-  const el = event.target.closest('[data-cite]');
-  if (!el) return;
-  event.preventDefault();
-  trigger('click', {doc_id: el.dataset.doc, start: Number(el.dataset.start), end: Number(el.dataset.end),
-                    n: Number(el.dataset.cite)});
-});
-"""
-# A [n] in the chat is a link #cite/doc/start/end/n: it opens that source as the panel's buttons do, for any answer
-CHAT_LINKS_JS = """
-document.addEventListener('click', (event) => {
-  const a = event.target.closest('#qa-chat a[href^="#cite/"]');
-  if (!a) return;
-  event.preventDefault();
-  event.stopPropagation();
-  const [, doc, start, end, n] = a.getAttribute('href').split('/');
-  trigger('click', {doc_id: decodeURIComponent(doc), start: Number(start), end: Number(end), n: Number(n)});
-}, true);
-"""
-# In the letter panel, each new letter scrolls its highlighted span into view.
-LETTER_JS = f"""
-const reveal = () => {{
-  const mark = element.querySelector('#{views.LETTER_MARK_ID}');
-  if (mark) mark.scrollIntoView({{block: 'center', inline: 'nearest'}});
-}};
-watch('value', () => {{ requestAnimationFrame(() => setTimeout(reveal, 30)); }});
-reveal();
-"""
-
-
 def _gradio():
     try:
         import gradio as gr
@@ -211,17 +179,7 @@ def build_app(assistant: Assistant, library=None) -> gr.Blocks:
         yield messages, "", sources, answer.to_dict(), history
 
     def open_letter(evt):
-        data = getattr(evt, "_data", None) or {}
-        doc = documents.get(str(data.get("doc_id", "")))
-        if doc is None:
-            return views.render_placeholder("That letter is not in the index.")
-        try:
-            start, end, n = int(data.get("start")), int(data.get("end")), int(data.get("n"))
-        except (TypeError, ValueError):
-            start = end = n = None
-        if start is None or not 0 <= start < end <= len(doc.text):
-            return views.render_letter(doc)
-        return views.render_letter(doc, start, end, n=n)
+        return views.letter_at(documents, getattr(evt, "_data", None) or {})
 
     # Gradio finds the event argument by its type hint; a real object, since `gr` is local here.
     open_letter.__annotations__["evt"] = gr.EventData
@@ -317,7 +275,7 @@ def build_app(assistant: Assistant, library=None) -> gr.Blocks:
                     gr.Markdown("### Sources")
                     sources = gr.HTML(
                         views.render_placeholder("Ask a question; the cited passages appear here."),
-                        js_on_load=SOURCES_JS + CHAT_LINKS_JS,
+                        js_on_load=views.SOURCES_JS + views.CHAT_LINKS_JS,
                         css_template=views.SOURCES_CSS,
                         max_height=520,
                         elem_id="qa-sources",
@@ -325,7 +283,7 @@ def build_app(assistant: Assistant, library=None) -> gr.Blocks:
                     gr.Markdown("### Letter")
                     letter = gr.HTML(
                         views.render_placeholder("Click a citation [n] to open its letter here."),
-                        js_on_load=LETTER_JS,
+                        js_on_load=views.LETTER_JS,
                         css_template=views.LETTER_CSS,
                         max_height=520,
                         elem_id="qa-letter",

@@ -96,7 +96,7 @@ def _date(text: str | None, label: str) -> date | None:
 
 def add_timeline_tab(gr: Any, assistant: Any, documents: Mapping[str, Any]) -> None:
     """The Timeline tab, inside the app's Blocks (qa/app.py build_app)."""
-    from qa.app import LETTER_JS, SOURCES_JS, error_text
+    from qa.app import error_text
 
     def show(topic, since, until):
         try:
@@ -106,17 +106,7 @@ def add_timeline_tab(gr: Any, assistant: Any, documents: Mapping[str, Any]) -> N
         return render_timeline(timeline), timeline_figure(timeline)
 
     def open_letter(evt):
-        data = getattr(evt, "_data", None) or {}
-        doc = documents.get(str(data.get("doc_id", "")))
-        if doc is None:
-            return views.render_placeholder("That letter is not in the index.")
-        try:
-            start, end, n = int(data.get("start")), int(data.get("end")), int(data.get("n"))
-        except (TypeError, ValueError):
-            return views.render_letter(doc)
-        if not 0 <= start < end <= len(doc.text):
-            return views.render_letter(doc)
-        return views.render_letter(doc, start, end, n=n)
+        return views.letter_at(documents, getattr(evt, "_data", None) or {})
 
     open_letter.__annotations__["evt"] = gr.EventData  # Gradio finds the event argument by its type hint
 
@@ -133,12 +123,12 @@ def add_timeline_tab(gr: Any, assistant: Any, documents: Mapping[str, Any]) -> N
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 entries = gr.HTML(
-                    views.render_placeholder(EMPTY_TEXT), js_on_load=SOURCES_JS, css_template=TIMELINE_CSS,
+                    views.render_placeholder(EMPTY_TEXT), js_on_load=views.SOURCES_JS, css_template=TIMELINE_CSS,
                     max_height=640, elem_id="qa-tl-entries",
                 )  # fmt: skip
             with gr.Column(scale=2):
                 letter = gr.HTML(
-                    views.render_placeholder("Click a quote [n] to open its letter here."), js_on_load=LETTER_JS,
+                    views.render_placeholder("Click a quote [n] to open its letter here."), js_on_load=views.LETTER_JS,
                     css_template=views.LETTER_CSS, max_height=640, elem_id="qa-tl-letter",
                 )  # fmt: skip
         topic.submit(show, [topic, since, until], [entries, chart], api_visibility="private")

@@ -186,6 +186,20 @@ def render_sources(answer: Answer, documents: Mapping[str, Document]) -> str:
     return f'<div class="qa-sources">{"".join(parts)}</div>'
 
 
+def letter_at(documents: Mapping[str, Document], data: Mapping) -> str:
+    """The letter a clicked citation names ({doc_id, start, end, n}), its span marked where the span is valid."""
+    doc = documents.get(str(data.get("doc_id", "")))
+    if doc is None:
+        return render_placeholder("That letter is not in the index.")
+    try:
+        start, end, n = int(data.get("start")), int(data.get("end")), int(data.get("n"))
+    except (TypeError, ValueError):
+        return render_letter(doc)
+    if not 0 <= start < end <= len(doc.text):
+        return render_letter(doc)
+    return render_letter(doc, start, end, n=n)
+
+
 def render_placeholder(text: str) -> str:
     return f'<p class="qa-empty">{esc(text)}</p>'
 
@@ -280,3 +294,35 @@ def render_overview(documents: Sequence[Document]) -> str:
             f"<td><details><summary>{len(d.sections)} sections</summary>{sections}</details></td></tr>"
         )
     return f'<div class="qa-letter"><table>{head}{"".join(rows)}</table></div>'
+
+
+# In the sources panel, a click on a citation sends its letter and span to Python (see open_letter).
+SOURCES_JS = """
+element.addEventListener('click', (event) => {
+  const el = event.target.closest('[data-cite]');
+  if (!el) return;
+  event.preventDefault();
+  trigger('click', {doc_id: el.dataset.doc, start: Number(el.dataset.start), end: Number(el.dataset.end),
+                    n: Number(el.dataset.cite)});
+});
+"""
+# A [n] in the chat is a link #cite/doc/start/end/n: it opens that source as the panel's buttons do, for any answer
+CHAT_LINKS_JS = """
+document.addEventListener('click', (event) => {
+  const a = event.target.closest('#qa-chat a[href^="#cite/"]');
+  if (!a) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const [, doc, start, end, n] = a.getAttribute('href').split('/');
+  trigger('click', {doc_id: decodeURIComponent(doc), start: Number(start), end: Number(end), n: Number(n)});
+}, true);
+"""
+# In the letter panel, each new letter scrolls its highlighted span into view.
+LETTER_JS = f"""
+const reveal = () => {{
+  const mark = element.querySelector('#{LETTER_MARK_ID}');
+  if (mark) mark.scrollIntoView({{block: 'center', inline: 'nearest'}});
+}};
+watch('value', () => {{ requestAnimationFrame(() => setTimeout(reveal, 30)); }});
+reveal();
+"""

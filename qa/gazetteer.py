@@ -13,7 +13,7 @@ HOME = "NL"  # the letters' own country: named in nearly every paragraph, so it 
 
 @cache
 def _pattern() -> tuple[re.Pattern, dict[str, str]]:
-    data = _entries()
+    data = entries()
     code_of = {name: code for code, entry in data.items() for name in entry["names"]}
     names = sorted(code_of, key=len, reverse=True)  # "Noord-Macedonië" before "Macedonië"
     # Case-sensitive, as the names are written: "Chad" the country, not "chad"; "VS" but not "vs".
@@ -28,10 +28,11 @@ def countries_in(text: str) -> set[str]:
 
 
 @cache
-def _entries() -> dict:
+def entries() -> dict:
+    """ISO code -> {"nl", "en", "names"}."""
     return json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
 
 
 def country_name(code: str, language: str = "nl") -> str:
     """The country's name in Dutch ("nl") or English ("en")."""
-    return _entries()[code][language]
+    return entries()[code][language]

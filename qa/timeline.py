@@ -15,15 +15,12 @@ must be within QUOTE_MARGIN of its best one: a much weaker sentence of the same 
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import unicodedata
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 import numpy as np
 
@@ -33,8 +30,8 @@ from corpus.models import Document
 from embeddings.crosslingual import content_words, nearest_word_groups
 from embeddings.lexical import tokenize
 from embeddings.store import Index
-from qa.analyse import MAX_QUESTION_CHARS, analyse
-from qa.gazetteer import GAZETTEER_FILE, countries_in, country_name
+from qa.analyse import analyse, validate_text
+from qa.gazetteer import countries_in, country_name, entries
 from qa.retrieve import Retriever, TermGroup, english_to_dutch
 
 MAX_PER_LETTER = 10
@@ -119,14 +116,7 @@ class Timeline:
 
 def validate_topic(topic: object) -> str:
     """The topic, whitespace collapsed, or QuestionError (exit 2) saying what is wrong."""
-    if not isinstance(topic, str) or not topic.strip():
-        raise QuestionError("the topic is empty; name a topic, e.g. 'Oekraïne' or 'burden sharing'")
-    topic = " ".join(topic.split())
-    if len(topic) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the topic is too long ({len(topic):,} characters; at most {MAX_QUESTION_CHARS:,})")
-    if not any(unicodedata.category(c)[0] in "LN" for c in topic):
-        raise QuestionError("the topic has no words (only punctuation or symbols)")
-    return topic
+    return validate_text(topic, "topic", "name a topic, e.g. 'Oekraïne' or 'burden sharing'")
 
 
 def validate_range(since: object, until: object) -> None:
@@ -226,15 +216,10 @@ def country_words(topic: str) -> dict[str, str]:
     """Each folded topic word that names a country (in Dutch or English) -> the country's Dutch name."""
     out: dict[str, str] = {}
     for code in countries_in(topic):
-        for name in _gazetteer()[code]["names"]:
+        for name in entries()[code]["names"]:
             if name in topic:
                 out.update(dict.fromkeys(content_words(name), country_name(code, "nl")))
     return out
-
-
-@cache
-def _gazetteer() -> dict:
-    return json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
 
 
 def zscores(values: np.ndarray, eligible: np.ndarray) -> np.ndarray:
