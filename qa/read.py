@@ -142,7 +142,7 @@ def letter_text_of(index: Index, doc_id: str) -> str:
 class ExtractiveReader:
     name = "extractive"
 
-    def __init__(self, model: LinearModel | None = None, max_quotes: int = 3, keep_ratio: float = 0.6):
+    def __init__(self, model: LinearModel | None = None, max_quotes: int = 3, keep_ratio: float = 0.5):
         self.model = model or fitted()["reader"]
         self.max_quotes = max_quotes
         self.keep_ratio = keep_ratio  # a further quote must be this likely, relative to the first
