@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -108,21 +107,23 @@ class Index:
         return self.manifest.get("crosslingual_encoder")
 
     @cached_property
-    def years(self) -> frozenset[str]:
-        """The years the letters mention: a question about another year has no answer here."""
-        return frozenset(y for s in self.sentences for y in re.findall(r"\b(?:19|20)\d\d\b", s.text))
-
-    @cached_property
     def _sentences_by_passage(self) -> dict[str, list[int]]:
         """passage_id -> indices into `sentences` of the sentences inside it; computed once per index."""
-        by_doc: dict[str, list[int]] = {}
+        by_doc, starts = self._sentences_by_letter, [s.start for s in self.sentences]
+        return {
+            (p := item.passage).passage_id: [j for j in by_doc.get(p.doc_id, ()) if p.start <= starts[j] < p.end]
+            for item in self.passages
+        }
+
+    @cached_property
+    def _sentences_by_letter(self) -> dict[str, list[int]]:
+        by_doc: dict[str, list[int]] = {}  # doc_id -> its sentences' indices, in order
         for j, s in enumerate(self.sentences):
             by_doc.setdefault(s.doc_id, []).append(j)
-        out = {}
-        for item in self.passages:
-            p = item.passage
-            out[p.passage_id] = [j for j in by_doc.get(p.doc_id, ()) if p.start <= self.sentences[j].start < p.end]
-        return out
+        return by_doc
+
+    def sentences_of_letter(self, doc_id: str) -> list[int]:
+        return self._sentences_by_letter.get(doc_id, [])
 
     def sentences_of(self, passage_id: str) -> list[int]:
         return self._sentences_by_passage.get(passage_id, [])

@@ -1,13 +1,10 @@
 """Where passage vectors live: the VectorStore protocol and its in-process FAISS implementation.
 
-Only vectors (and the two scalars the filters need: the letter and its date) move here; passage texts,
-sentences and BM25 stay in the index folder (embeddings/store.py). Scores are inner products of
-L2-normalized vectors (cosine), best first. `embeddings/milvus_store.py` holds the Milvus implementation;
-`open_vector_store` picks one from QA_VECTOR_STORE (faiss|milvus) and QA_MILVUS_URI.
-
-Nothing is pickled: the FAISS index is faiss's own format, the scalars are .npy and JSON. A save writes a
-new generation folder and then swaps manifest.json with os.replace, so a reader (or a crash) never sees a
-half-written store.
+Only vectors (and the two scalars the filters need: the letter and its date) move here; texts, sentences and BM25
+stay in the index folder (embeddings/store.py). Scores are cosines, best first. `embeddings/milvus_store.py` holds
+the Milvus implementation; `open_vector_store` picks one from QA_VECTOR_STORE (faiss|milvus) and QA_MILVUS_URI.
+Nothing is pickled; a save writes a new generation folder, then swaps manifest.json with os.replace, so a reader
+(or a crash) never sees a half-written store.
 """
 
 from __future__ import annotations

@@ -136,7 +136,8 @@ def _words(text: str) -> set[str]:
 
 
 def letter_text_of(index: Index, doc_id: str) -> str:
-    return " ".join(p.passage.text for p in index.passages if p.passage.doc_id == doc_id)
+    """The letter's text as the index holds it (its sentences), without a pass over every passage."""
+    return " ".join(index.sentences[j].text for j in index.sentences_of_letter(doc_id))
 
 
 class ExtractiveReader:

@@ -31,10 +31,9 @@ class RetrievalOrder:
 
 def passage_arrays(retrieved: Retrieved, index: Index) -> np.ndarray:
     """The feature matrix of the retrieved passages (evals/fit.py fits on it)."""
-    positions = {item.passage.passage_id: i for i, item in enumerate(index.passages)}
     dense, xl, frame = [], [], []
     for p in retrieved.passages:
-        members = index.passage_sentences(positions[p.passage.passage_id])
+        members = index.sentences_of(p.passage.passage_id)
         dense.append(float(retrieved.sentence_dense[members].max()) if members else 0.0)
         if retrieved.sentence_crosslingual is not None:
             xl.append(float(retrieved.sentence_crosslingual[members].max()) if members else 0.0)
