@@ -3,11 +3,11 @@ chart and the dated quotes, click a quote, read the letter at its span. Self-con
 
 from __future__ import annotations
 
-import contextlib
-import socket
 from pathlib import Path
 
 import pytest
+
+from .conftest import launched
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path("/tmp/timeline_tab.png")
@@ -29,17 +29,8 @@ def assistant(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def url(assistant):
-    from qa.app import build_app
-
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    demo = build_app(assistant)
-    demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, share=False)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with launched(assistant) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
