@@ -9,6 +9,7 @@ latency of one query at a time at k=10, and recall@10 against exact search, with
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import math
@@ -127,12 +128,16 @@ def faiss_rows(xb, xq, mask, truth, truth_f, hnsw_m: int, ef_search: list[int], 
         links = index.hnsw.neighbors.size() * 4 + index.hnsw.offsets.size() * 8 + index.hnsw.levels.size() * 4
         return index, xb.nbytes + links
 
+    def searchers(index, params):
+        """Unfiltered and letter-filtered top-K search with the same index parameters."""
+        plain, filtered = params(), params(sel=sel)
+        return (lambda q: index.search(q[None], K, params=plain)[1][0],
+                lambda q: index.search(q[None], K, params=filtered)[1][0])  # fmt: skip
+
     def hnsw_variants(index):
         for ef in ef_search:
-            plain = faiss.SearchParametersHNSW(efSearch=ef)
-            filt = faiss.SearchParametersHNSW(efSearch=ef, sel=sel)
-            yield (f"M={hnsw_m} efC=80 ef={ef}", lambda q, p=plain: index.search(q[None], K, params=p)[1][0],
-                   lambda q, p=filt: index.search(q[None], K, params=p)[1][0])  # fmt: skip
+            params = functools.partial(faiss.SearchParametersHNSW, efSearch=ef)
+            yield (f"M={hnsw_m} efC=80 ef={ef}", *searchers(index, params))
 
     run("faiss HNSW", hnsw, hnsw_variants)
 
@@ -148,10 +153,8 @@ def faiss_rows(xb, xq, mask, truth, truth_f, hnsw_m: int, ef_search: list[int], 
 
     def ivf_variants(index):
         for nprobe in nprobes:
-            plain = faiss.SearchParametersIVF(nprobe=nprobe)
-            filt = faiss.SearchParametersIVF(nprobe=nprobe, sel=sel)
-            yield (f"nlist={nlist} nprobe={nprobe}", lambda q, p=plain: index.search(q[None], K, params=p)[1][0],
-                   lambda q, p=filt: index.search(q[None], K, params=p)[1][0])  # fmt: skip
+            params = functools.partial(faiss.SearchParametersIVF, nprobe=nprobe)
+            yield (f"nlist={nlist} nprobe={nprobe}", *searchers(index, params))
 
     run("faiss IVF-flat", ivf, ivf_variants)
     return rows

@@ -91,3 +91,27 @@ def launched(assistant) -> Iterator[str]:
 def served_app(real_assistant) -> Iterator[str]:
     with launched(real_assistant) as url:
         yield url
+
+
+@contextlib.contextmanager
+def browser_page(url: str, height: int = 1000) -> Iterator:
+    """A page of Debian's headless chromium on url; page.js_errors collects uncaught errors of its scripts."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run"],
+        )  # fmt: skip
+        context = browser.new_context(viewport={"width": 1400, "height": height}, locale="en-US")
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

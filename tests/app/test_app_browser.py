@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REVOLVING_DOC
+from .conftest import REVOLVING_DOC, browser_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -22,30 +22,9 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def page(served_app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-        context.set_default_timeout(UI_TIMEOUT_MS)
-        page = context.new_page()
-        page.js_errors = []  # uncaught errors in the page's scripts (ours run in the HTML panels' js_on_load)
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        page.goto(served_app, wait_until="domcontentloaded", timeout=UI_TIMEOUT_MS)
+    with browser_page(served_app) as page:
         page.locator("#qa-question textarea").wait_for()
         yield page
-        context.close()
-        browser.close()
 
 
 def test_empty_question_gets_a_readable_message(page):

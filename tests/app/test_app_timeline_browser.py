@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import launched
+from .conftest import browser_page, launched
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path("/tmp/timeline_tab.png")
@@ -35,24 +35,10 @@ def url(assistant):
 
 @pytest.fixture(scope="module")
 def page(url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )  # fmt: skip
-        context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="en-US")
-        context.set_default_timeout(60_000)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        page.goto(url, wait_until="domcontentloaded")
+    with browser_page(url, height=1100) as page:
         page.get_by_role("tab", name="Timeline").click()
         page.locator("#qa-tl-topic textarea").wait_for()
         yield page
-        context.close()
-        browser.close()
 
 
 def test_empty_topic_gets_a_readable_message(page):
