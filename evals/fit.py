@@ -18,7 +18,7 @@ from evals.dataset import HELDOUT_SETS, QUESTIONS_FILE, contains_answer, evidenc
 from qa.features import ANSWER_FEATURES, PASSAGE_FEATURES, SENTENCE_FEATURES
 from qa.weights import WEIGHTS_FILE, LinearModel
 
-USERDEV_FILE = Path(__file__).resolve().parent / "userdev.jsonl"
+USERDEV_FILES = [Path(__file__).resolve().parent / name for name in ("userdev.jsonl", "userdev_more.jsonl")]
 RERANK_DEPTH = 30
 READ_K = 8
 OFFTOPIC_QUANTILE = 0.005  # the off-topic floors refuse at most this share of the right drafts
@@ -121,14 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--letters", action="append", default=[], metavar="DIR",
         help="letters searched beside the bundled five (repeatable): distractors from other years and kinds, which "
-        "teach the time and kind features; evals/userdev.jsonl, written on ../shared/letters-dev, is fitted on too",
+        "teach the time and kind features; evals/userdev*.jsonl, written on ../shared/letters-dev, are fitted on too",
     )  # fmt: skip
     args = parser.parse_args(argv)
     from corpus import bundled_corpus_dir
     from qa.assistant import Assistant
 
     started = time.perf_counter()
-    files = [QUESTIONS_FILE, *HELDOUT_SETS.values(), *([USERDEV_FILE] if args.letters else [])]
+    files = [QUESTIONS_FILE, *HELDOUT_SETS.values(), *(USERDEV_FILES if args.letters else [])]
     questions = [q for f in files for q in load_questions(f, args.letters)]
     folders = [bundled_corpus_dir(), *args.letters] if args.letters else None
     assistant = Assistant.load(index_dir=args.index, corpus_dir=folders, progress=False)

@@ -135,3 +135,26 @@ def test_the_refusal_speaks_the_question_s_language(assistant):
     assert nl.refusal_reason.message == "Geen enkele brief gaat over 1975."
     assert en.refusal_reason.message == "No letter covers 1975."
     assert assistant.ask("Hoeveel draagt Nederland bij aan het cyberfonds?").to_dict()["refusal_reason"] is None
+
+
+def test_the_lead_quote_reads_with_the_next_statement_of_its_section():
+    from embeddings.store import Sentence
+    from qa.models import Quote
+    from qa.read import overlaps, with_next
+
+    texts = [
+        ("Cyber", "Tijdens de sessie vroeg Estland aandacht voor de aanval."),
+        ("Cyber", "De militaire autoriteiten onderzoeken de aanval."),
+        ("Cyber", "Klopt het dat de oefening is uitgesteld?"),
+        ("Fonds", "Nederland draagt 4 miljoen euro bij."),
+    ]
+    sentences, at = [], 0
+    for heading, text in texts:
+        sentences.append(Sentence("brief", at, at + len(text), text, heading))
+        at += len(text) + 1
+    quote = lambda j: Quote("brief", sentences[j].start, sentences[j].end, 1.0, None)  # noqa: E731
+    widened = with_next(quote(0), 0, sentences)
+    assert (widened.start, widened.end) == (sentences[0].start, sentences[1].end)  # the next sentence answers
+    assert with_next(quote(1), 1, sentences) == quote(1)  # a question is never quoted
+    assert with_next(quote(3), 3, sentences) == quote(3)  # the last of its section (and of the letter)
+    assert overlaps(widened, quote(1)) and not overlaps(widened, quote(3))
