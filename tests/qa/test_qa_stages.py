@@ -68,6 +68,10 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Wanneer begint de oefening?", "time"),
         ("Is de oefening uitgesteld?", None),  # yes or no: no kind of answer
         ("Wat besloten de ministers over Irak?", None),
+        ("Wat kost de bijdrage aan de missie per jaar?", "money"),
+        ("What was the cost of the exercise?", "money"),
+        ("Why did the minister want a bigger common budget?", None),  # about a budget, not asking an amount
+        ("Wat vond Nederland van de verhoging van de begroting?", None),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
