@@ -19,16 +19,16 @@ from evals.cli import cmd_eval
 from evals.dataset import HELDOUT_SETS, load_questions
 
 LETTERS_DEV = Path(__file__).resolve().parents[3] / "shared" / "letters-dev"
-# The bundled 170 questions (150 answerable, 20 not): hit@1 0.900, hit@5 0.967, accepted 0.893, right doc
-# 0.967, refused 13 of 20, false refusals 4 of 150
-BUNDLED_FLOORS = {"hit@1": 0.88, "hit@5": 0.95, "accepted": 0.87, "right_doc_cited": 0.95, "refusal_rate": 0.60}
+# The bundled 170 questions (150 answerable, 20 not): hit@1 0.900, hit@5 0.953, accepted 0.920, refused 12 of 20,
+# false refusals 4 of 150
+BUNDLED_FLOORS = {"hit@1": 0.88, "hit@5": 0.94, "accepted": 0.91, "right_doc_cited": 0.95, "refusal_rate": 0.55}
 MAX_FALSE_REFUSAL = 0.05
-# ../shared/letters-dev asked beside the bundled five (50 answerable, 12 not): hit@1 0.820, hit@5 0.980, accepted 0.860,
-# right doc 0.940, refused 6 of 12, false refusals 1 of 50
-LETTERS_DEV_FLOORS = {"hit@1": 0.80, "hit@5": 0.96, "accepted": 0.84, "right_doc_cited": 0.92, "refusal_rate": 0.41}
-# heldout11-18 together, in a user's own words (336 answerable, 144 not): hit@1 0.738, hit@5 0.955, accepted 0.699
-# (Dutch 0.720 / 0.970 / 0.714, English 0.756 / 0.940 / 0.685); false refusals 26 of 336
-HELD_OUT_FLOORS = {"hit@1": 0.72, "hit@5": 0.94, "accepted": 0.68}
+# ../shared/letters-dev asked beside the bundled five (50 answerable, 12 not): hit@1 0.820, hit@5 0.980, accepted 0.880,
+# refused 6 of 12, false refusals 2 of 50
+LETTERS_DEV_FLOORS = {"hit@1": 0.80, "hit@5": 0.96, "accepted": 0.86, "right_doc_cited": 0.92, "refusal_rate": 0.41}
+# heldout11-18 together, in a user's own words (336 answerable, 144 not): hit@1 0.744, hit@5 0.955, accepted 0.714
+# (Dutch 0.720 / 0.970 / 0.720, English 0.768 / 0.940 / 0.708); false refusals 29 of 336
+HELD_OUT_FLOORS = {"hit@1": 0.72, "hit@5": 0.94, "accepted": 0.70}
 MAX_FALSE_REFUSAL_HELD_OUT = 0.10
 USER_SETS = [f"heldout{n}" for n in range(11, 19)]
 
