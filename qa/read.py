@@ -119,7 +119,8 @@ def widened(j: int, sentences: Sequence[Sentence]) -> tuple[int, int]:
 
 
 def with_next(quote: Quote, j: int, sentences: Sequence[Sentence]) -> Quote:
-    """The quote widened to the sentence after j, where that is in the same section."""
+    """The quote widened to the sentence after j, where that is in the same section and not a frame line (a
+    header, a question)."""
     s, after = sentences[j], sentences[j + 1] if j + 1 < len(sentences) else None
     if after is None or (after.doc_id, after.heading) != (s.doc_id, s.heading) or is_frame_line(after.text):
         return quote
