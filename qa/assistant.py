@@ -15,6 +15,7 @@ from pathlib import Path
 from corpus import Corpus, Document, bundled_corpus_dir, load_corpus
 from corpus.errors import IndexError_, QuestionError
 from embeddings.encoders import ALIASES, CROSSLINGUAL_ENCODER, DEFAULT_ENCODER, Encoder, LazyEncoder, load_encoder
+from embeddings.letter_cache import VectorCache
 from embeddings.passage_store import StoreChoice, probe
 from embeddings.store import Index, build_index, built_by_older_version, check_compatible, load_index, read_manifest
 from qa.analyse import analyse
@@ -84,11 +85,13 @@ class Assistant:
         crosslingual: Encoder | None = None,
         reranker: Reranker | None = None,
         reader: Reader | None = None,
+        word_cache: VectorCache | None = None,
     ):
         self.corpus = corpus
         self.index = index
         self.encoder = encoder
-        self.retriever = Retriever(index, encoder, crosslingual or _crosslingual_for(index.manifest), config)
+        crosslingual = crosslingual or _crosslingual_for(index.manifest)
+        self.retriever = Retriever(index, encoder, crosslingual, config, word_cache)
         self.reranker: Reranker = reranker or FeatureReranker()
         self.reader: Reader = reader or ExtractiveReader()
         # cosines are not comparable across encoders: the answerability floor holds for the encoder it was fitted on
@@ -168,15 +171,16 @@ class Assistant:
             with library.writing() if entries else contextlib.nullcontext():
                 if entries and not rebuild and (folder / "manifest.json").exists():  # built while we waited
                     built_now = load_index(folder, choice)
-                    return cls(corpus, built_now, enc, config, _crosslingual_for(built_now.manifest))
+                    xl = _crosslingual_for(built_now.manifest)
+                    return cls(corpus, built_now, enc, config, xl, word_cache=library.cache)
                 index = build_index(
                     folder, corpus, enc, progress=progress, crosslingual=crosslingual, cache=library.cache, store=choice
                 )
                 if entries:
                     prune_generations(folder.parent, {folder.name})
-            return cls(corpus, index, enc, config, crosslingual)
+            return cls(corpus, index, enc, config, crosslingual, word_cache=library.cache)
         check_compatible(manifest, folder, name, corpus.fingerprint)
-        return cls(corpus, load_index(folder, choice), enc, config, prefetched)
+        return cls(corpus, load_index(folder, choice), enc, config, prefetched, word_cache=library.cache)
 
     def document(self, doc_id: str) -> Document:
         try:

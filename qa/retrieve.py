@@ -7,6 +7,7 @@ its words together with their nearest Dutch words in the letters' vocabulary (em
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ import numpy as np
 from corpus.errors import QuestionError
 from embeddings.crosslingual import content_words, nearest_word_groups
 from embeddings.encoders import Encoder
+from embeddings.letter_cache import VectorCache
 from embeddings.lexical import bm25_scores, tokenize
 from embeddings.store import Index, IndexedPassage
 from qa.gazetteer import country_name
@@ -39,7 +41,8 @@ class RetrievalConfig:
     english_crosslingual_weight: float = 1.0
     sentence_weight: float = 0.75  # dense = passage cosine + weight * its best sentence's cosine
     expansion: int = 2  # Dutch neighbours per English question word (0: none)
-    expansion_min_cosine: float = 0.88
+    expansion_min_cosine: float = 0.6  # by USE, which embeds the letters' words where the index has it
+    expansion_min_cosine_e5: float = 0.88  # by e5, in an index without USE (e5's cosines run higher)
     depth: int = 30  # candidates handed to the reranker
 
 
@@ -110,12 +113,25 @@ def best_per_passage(index: Index, sentence_scores: np.ndarray) -> np.ndarray:
 class Retriever:
     """Holds the index and the encoders; `retrieve` is the stage. Caches only what a question's words cost."""
 
-    def __init__(self, index: Index, encoder: Encoder | None, crosslingual: Encoder | None = None, config=None):
+    def __init__(
+        self,
+        index: Index,
+        encoder: Encoder | None,
+        crosslingual: Encoder | None = None,
+        config=None,
+        word_cache: VectorCache | None = None,
+    ):
         self.index = index
         self.encoder = encoder
         self.crosslingual = crosslingual if index.crosslingual_vectors is not None else None
         self.config = config or RetrievalConfig()
         self._word_vectors: dict[str, np.ndarray] = {}
+        self._word_cache = word_cache
+        self._surface: np.ndarray | None = None
+        self._surface_lock = threading.Lock()
+        # the letters' words were embedded by USE where the index has it (embeddings/store.py), else by e5
+        by_use = self.crosslingual is not None and index.manifest.get("word_encoder") == self.crosslingual.name
+        self.word_encoder = self.crosslingual if by_use else encoder
 
     def idf(self, terms: Sequence[str]) -> np.ndarray:
         bm25 = self.index.bm25
@@ -126,23 +142,46 @@ class Retriever:
         return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def neighbour_groups(self, text: str) -> list[tuple[str, list[str]]]:
-        """Each content word of text with the letters' words nearest to it (e5 word vectors)."""
+        """Each content word of text with the letters' words nearest to it (by USE where the index has it, else e5)."""
         c = self.config
         words = list(dict.fromkeys(content_words(text)))[:MAX_EXPANDED_WORDS]
-        if self.encoder is None or not c.expansion or not words or not len(self.index.words):
+        if self.word_encoder is None or not c.expansion or not words or not len(self.index.words):
             return [(w, []) for w in words]
         cache = self._word_vectors  # replaced, never cleared in place: another thread may be reading it
         new = [w for w in words if w not in cache]
         if new:
-            fresh = dict(zip(new, self.encoder.encode_queries(new), strict=True))
+            fresh = dict(zip(new, self.word_encoder.encode_queries(new), strict=True))
             if len(cache) > 50_000:  # bounded: a long-running server sees many words
                 self._word_vectors = cache = {}
             cache.update(fresh)
         vectors = np.vstack([cache[w] for w in words])
-        groups = nearest_word_groups(
-            vectors, self.index.word_vectors, self.index.words, c.expansion, c.expansion_min_cosine
-        )
+        index = self.index
+        groups = nearest_word_groups(vectors, index.word_vectors, index.words, c.expansion, self.word_cosine())
         return list(zip(words, groups, strict=True))
+
+    def word_cosine(self) -> float:
+        """The cosine a letter word needs to count as a question word's neighbour, for the encoder of the words."""
+        c = self.config
+        return c.expansion_min_cosine if self.word_encoder is self.crosslingual else c.expansion_min_cosine_e5
+
+    def surface_word_vectors(self) -> np.ndarray | None:
+        """The letters' words by e5, whose neighbours look alike ("dreiging" -> "dreigingen"), for the timeline.
+
+        Encoded at the first call rather than at indexing (which embeds the words by USE only), and kept in the
+        word cache where there is one, so each word is encoded once ever.
+        """
+        if self.encoder is None or not len(self.index.words):
+            return None
+        if self.word_encoder is self.encoder:
+            return self.index.word_vectors
+        with self._surface_lock:
+            if self._surface is None:
+                words = list(self.index.words)
+                if self._word_cache is not None:
+                    self._surface = self._word_cache.encode_words(self.encoder, words)
+                else:
+                    self._surface = np.asarray(self.encoder.encode_queries(words), dtype=np.float32)
+        return self._surface
 
     def term_groups(self, query: Query) -> tuple[TermGroup, ...]:
         vocabulary = self.index.bm25.vocab

@@ -45,10 +45,8 @@ class TimelineConfig:
     term_weight: float = 6.0  # IDF share of the topic's words, 0..1
     speaks: float = 4.75  # a letter's best sentence at least this: it speaks of the topic
     passing: float = 3.5  # at least this: it mentions the topic in passing (not tuned: speaks - 1.25)
-    neighbours: int = 3  # nearest letter words per topic word (e5 word vectors)
-    neighbour_cosine: float = 0.93
-    translations: int = 0  # nearest letter words per topic word by USE ("Ukraine" -> oekraine); 1-2 cost precision
-    translation_cosine: float = 0.8
+    neighbours: int = 3  # nearest letter words per topic word by e5 (look-alikes: "dreiging" -> "dreigingen")
+    neighbour_cosine: float = 0.93  # USE's neighbours, even only for words no letter uses, cost precision: 0.77 -> 0.72
     gazetteer: bool = True  # a country the topic names is also searched by its Dutch name
     prefix: int = 0  # forms this long or longer also find the words they start ("kernwapen" -> kernwapentaak)
     breadth: float = 0.0  # letter score = best + breadth * log(1 + further sentences over PASSING); 1: no gain
@@ -137,18 +135,6 @@ def validate_per_letter(per_letter: object) -> int:
 
 
 _INDEX_CACHE: dict[int, tuple[weakref.ref, tuple[np.ndarray, list[frozenset[str]], np.ndarray]]] = {}
-_WORD_CACHE: dict[int, tuple[weakref.ref, np.ndarray]] = {}
-
-
-def crosslingual_word_vectors(index: Index, encoder) -> np.ndarray:
-    """The letters' vocabulary (index.words) by the crosslingual encoder, unit length; computed once per index."""
-    cached = _WORD_CACHE.get(id(index))
-    if cached and cached[0]() is index:
-        return cached[1]
-    vectors = np.asarray(encoder.encode_queries(list(index.words)), dtype=np.float32)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-    _WORD_CACHE[id(index)] = (weakref.ref(index), vectors)
-    return vectors
 
 
 def index_facts(index: Index) -> tuple[np.ndarray, list[frozenset[str]], np.ndarray]:
@@ -185,25 +171,16 @@ def topic_terms(retriever: Retriever, topic: str, config: TimelineConfig) -> tup
     short = [t for t in tokenize(topic) if len(t) < 3 and not t.isdigit()]  # "EU", which content_words drops
     words = list(dict.fromkeys([*content_words(topic), *short])) or list(dict.fromkeys(tokenize(topic)))
     neighbours: list[list[str]] = [[] for _ in words]
-    index = retriever.index
-    if retriever.encoder is not None and words and len(index.words) and config.neighbours:
+    surface = retriever.surface_word_vectors() if words and config.neighbours else None
+    if surface is not None:
         vectors = retriever.encoder.encode_queries(words)
-        neighbours = nearest_word_groups(
-            vectors, index.word_vectors, index.words, config.neighbours, config.neighbour_cosine
-        )
-    translated: list[list[str]] = [[] for _ in words]
-    if retriever.crosslingual is not None and words and len(index.words) and config.translations:
-        vectors = np.asarray(retriever.crosslingual.encode_queries(words), dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-        translated = nearest_word_groups(
-            vectors, crosslingual_word_vectors(index, retriever.crosslingual), index.words, config.translations,
-            config.translation_cosine,
-        )  # fmt: skip
+        letter_words = retriever.index.words
+        neighbours = nearest_word_groups(vectors, surface, letter_words, config.neighbours, config.neighbour_cosine)
     countries = country_words(topic) if config.gazetteer else {}
     rarest = float(retriever.idf(["\0"])[0])
     groups = []
-    for word, near, across in zip(words, neighbours, translated, strict=True):
-        text = " ".join((word, english_to_dutch().get(word, ""), *near, *across, countries.get(word, "")))
+    for word, near in zip(words, neighbours, strict=True):
+        text = " ".join((word, english_to_dutch().get(word, ""), *near, countries.get(word, "")))
         forms = frozenset(t for t in tokenize(text) if t in vocabulary)
         if config.prefix:
             forms |= {v for v in vocabulary if any(v.startswith(f) for f in forms if len(f) >= config.prefix)}

@@ -69,6 +69,8 @@ def test_a_date_the_text_only_mentions_is_not_its_date(tmp_path):
         ("Wat is het oordeel van het kabinet over dit voornemen?", True),
         ("De oefening is verplaatst naar november 2019.", False),
         ("Nederland draagt 4 miljoen euro bij aan het fonds.", False),
+        ("De Minister van Buitenlandse Zaken, mr. J.K. de Vries", True),  # a signature, the name on its line
+        ("De minister van Defensie, Jansen sprak kort met zijn ambtgenoten.", False),
     ],
 )
 def test_frame_lines(line, frame):

@@ -84,3 +84,40 @@ def test_npz_round_trip_has_no_pickle(tmp_path):
     with pytest.raises(ValueError):
         save_npz(tmp_path / "y.npz", obj=np.array([{"a": 1}], dtype=object))
         np.load(tmp_path / "y.npz", allow_pickle=False)["obj"]
+
+
+LETTERS = {
+    "brief-a.txt": "Toetreding\n\nDe toetreding van Finland tot de NAVO is goedgekeurd door het parlement.\n",
+    "brief-b.txt": "Uitgaven\n\nDe defensie-uitgaven stijgen dit jaar naar twee procent van het bbp.\n",
+}
+
+
+def test_words_are_embedded_by_the_crosslingual_encoder_and_e5_only_when_the_timeline_asks(tmp_path, letter_dir):
+    from qa.retrieve import Retriever
+
+    enc, xl = Counting(), Counting(dim=64, name="fake-xl")
+    cache = VectorCache(tmp_path / "cache")
+    index = build_index(tmp_path / "i", load_corpus(letter_dir(LETTERS)), enc, False, crosslingual=xl, cache=cache)
+    assert index.manifest["word_encoder"] == "fake-xl" and index.word_vectors.shape == (len(index.words), 64)
+    assert "toetreding" in index.words
+    enc.texts = xl.texts = 0
+    retriever = Retriever(load_index(tmp_path / "i"), enc, xl, word_cache=cache)
+    assert retriever.word_encoder is xl and retriever.word_cosine() == retriever.config.expansion_min_cosine
+    retriever.neighbour_groups("accession of Finland")
+    assert enc.texts == 0 and xl.texts > 0  # question words go to the encoder that embedded the letters' words
+    surface = retriever.surface_word_vectors()  # e5's look-alikes: encoded now, once, and kept in the cache
+    assert surface.shape == (len(index.words), enc.dim) and enc.texts == len(index.words)
+    assert retriever.surface_word_vectors() is surface and enc.texts == len(index.words)
+    again = Retriever(load_index(tmp_path / "i"), enc, xl, word_cache=cache).surface_word_vectors()
+    assert np.array_equal(again, surface) and enc.texts == len(index.words)
+
+
+def test_without_a_crosslingual_encoder_the_words_are_e5s(tmp_path, letter_dir):
+    from qa.retrieve import Retriever
+
+    enc = Counting()
+    index = build_index(tmp_path / "i", load_corpus(letter_dir(LETTERS)), enc, False)
+    retriever = Retriever(index, enc)
+    assert index.manifest["word_encoder"] == "fake-hash" and retriever.word_encoder is enc
+    assert retriever.word_cosine() == retriever.config.expansion_min_cosine_e5
+    assert retriever.surface_word_vectors() is index.word_vectors

@@ -72,6 +72,10 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("What was the cost of the exercise?", "money"),
         ("Why did the minister want a bigger common budget?", None),  # about a budget, not asking an amount
         ("Wat vond Nederland van de verhoging van de begroting?", None),
+        ("Welk percentage van het bbp gaat naar defensie?", "percentage"),
+        ("Hoe groot is het deel van de uitgaven dat naar materieel gaat?", "percentage"),
+        ("Voor welk deel van het land geldt de regeling?", None),  # which part, not how large a part
+        ("Welk aandeel had de gemeente in het besluit?", None),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
