@@ -91,6 +91,10 @@ def test_a_text_holds_an_answer_the_question_does_not_give_itself():
     assert not holds("Nederland stemde in.", "country")  # the letters' own country answers no "which country"
     assert not holds("Turkije stemde in.", "country", "Wat deed Turkije?")
     assert countries_in("Noord-Macedonië, Wit-Rusland and the United States") == {"MK", "BY", "US"}
+    # a country named by its adjective answers "which country" too; a first name that looks like one does not
+    assert holds("Een gezamenlijke inbreng met de Duitse regering.", "country", "Met welk buurland?")
+    assert countries_in("the Turkish parliament and de Poolse minister") == {"TR", "PL"}
+    assert countries_in("Frans Timmermans") == set()
 
 
 def test_time_features_prefer_the_letter_of_the_time_named(assistant):
