@@ -19,16 +19,16 @@ from evals.cli import cmd_eval
 from evals.dataset import HELDOUT_SETS, load_questions
 
 LETTERS_DEV = Path(__file__).resolve().parents[3] / "shared" / "letters-dev"
-# The bundled 170 questions (150 answerable, 20 not): hit@1 0.900, hit@5 0.953, accepted 0.907, refused 12 of 20,
-# false refusals 4 of 150
-BUNDLED_FLOORS = {"hit@1": 0.88, "hit@5": 0.94, "accepted": 0.89, "right_doc_cited": 0.95, "refusal_rate": 0.55}
+# The bundled 170 questions (150 answerable, 20 not): hit@1 0.907, hit@5 0.960, accepted 0.927, refused 12 of 20,
+# false refusals 3 of 150
+BUNDLED_FLOORS = {"hit@1": 0.88, "hit@5": 0.94, "accepted": 0.91, "right_doc_cited": 0.95, "refusal_rate": 0.55}
 MAX_FALSE_REFUSAL = 0.05
-# ../shared/letters-dev asked beside the bundled five (50 answerable, 12 not): hit@1 0.820, hit@5 0.980, accepted 0.880,
-# refused 6 of 12, false refusals 1 of 50
-LETTERS_DEV_FLOORS = {"hit@1": 0.80, "hit@5": 0.96, "accepted": 0.86, "right_doc_cited": 0.92, "refusal_rate": 0.41}
-# heldout11-18 together, in a user's own words (336 answerable, 144 not): hit@1 0.744, hit@5 0.955, accepted 0.711
-# (Dutch 0.720 / 0.970 / 0.714, English 0.768 / 0.940 / 0.708); false refusals 28 of 336
-HELD_OUT_FLOORS = {"hit@1": 0.72, "hit@5": 0.94, "accepted": 0.70}
+# ../shared/letters-dev asked beside the bundled five (50 answerable, 12 not): hit@1 0.800, hit@5 0.980, accepted 0.900,
+# refused 6 of 12, false refusals 2 of 50
+LETTERS_DEV_FLOORS = {"hit@1": 0.78, "hit@5": 0.96, "accepted": 0.88, "right_doc_cited": 0.92, "refusal_rate": 0.41}
+# heldout11-18 together, in a user's own words (336 answerable, 144 not): hit@1 0.783, hit@5 0.964, accepted 0.744
+# (Dutch 0.762 / 0.970 / 0.750, English 0.804 / 0.958 / 0.738); false refusals 24 of 336
+HELD_OUT_FLOORS = {"hit@1": 0.77, "hit@5": 0.94, "accepted": 0.73}
 MAX_FALSE_REFUSAL_HELD_OUT = 0.10
 USER_SETS = [f"heldout{n}" for n in range(11, 19)]
 
