@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh all
 .venv/bin/qa index
 .venv/bin/qa ask "Hoeveel draagt Nederland bij aan het Revolving Fund?"
-.venv/bin/qa ask "Which allies signed the Letter of Intent on ground-based air defence?"
+.venv/bin/qa ask "What did the ministers decide about the NATO mission in Iraq?"
 .venv/bin/qa eval --config hybrid --config bm25 --out eval-results
