@@ -164,8 +164,9 @@ def check_off_topic(query, retrieved, draft, covered, floors):
     dense, xl = draft.evidence[DENSE], draft.evidence[CROSSLINGUAL]
     if retrieved.sentence_crosslingual is None:
         return refusal("off_topic", query.language) if dense < dense_floor else None
-    # Both encoders must find nothing close; for English, USE alone suffices: it is the stronger across languages.
-    below = (dense < dense_floor and xl < xl_floor) or (query.language == "en" and xl < xl_floor)
+    # Both encoders must find nothing close, in English too: USE alone refused 7 of 168 answerable English
+    # held-out questions whose sentence e5 found close, and caught 3 of 72 unanswerable ones nothing else did.
+    below = dense < dense_floor and xl < xl_floor
     return refusal("off_topic", query.language) if below else None
 
 

@@ -288,7 +288,7 @@ def test_out_of_scope_question_abstains(real_assistant):
 
 
 def test_off_topic_english_question_abstains(real_assistant):
-    # e5 gives it a cosine of 0.81 to a sentence on climate; USE sees that nothing in the letters is about it
+    # e5 gives it a cosine of 0.81 to a sentence on climate, so it is not off topic; the answerability model refuses
     answer = real_assistant.ask("At what temperature in degrees Fahrenheit does water boil at sea level?")
     assert answer.abstained and answer.answer.startswith("The documents do not answer this.")
 

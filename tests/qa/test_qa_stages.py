@@ -4,9 +4,11 @@ analyse reads a question once, verify says why it refuses, render frames only wh
 from __future__ import annotations
 
 import sys
+import types
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from corpus import load_corpus
@@ -170,3 +172,23 @@ def test_the_lead_quote_reads_with_the_next_statement_of_its_section():
     assert with_next(quote(1), 1, sentences) == quote(1)  # a question is never quoted
     assert with_next(quote(3), 3, sentences) == quote(3)  # the last of its section (and of the letter)
     assert overlaps(widened, quote(1)) and not overlaps(widened, quote(3))
+
+
+def test_a_question_is_off_topic_only_where_both_encoders_find_nothing_close():
+    from qa.features import ANSWER_FEATURES
+    from qa.models import Draft
+    from qa.verify import Floors, check_off_topic
+
+    floors = Floors(0.3, {"nl": (0.8, 0.25), "en": (0.8, 0.25)})
+    retrieved = types.SimpleNamespace(sentence_crosslingual=np.zeros(1))
+
+    def evidence(dense, xl):
+        row = [0.0] * len(ANSWER_FEATURES)
+        row[ANSWER_FEATURES.index("dense")], row[ANSWER_FEATURES.index("crosslingual")] = dense, xl
+        return Draft((), 0.5, "extractive", evidence=tuple(row))
+
+    for question in ("Wat kost het fonds?", "What is the Dutch share in the fund?"):
+        query = analyse(question)
+        assert check_off_topic(query, retrieved, evidence(0.85, 0.2), None, floors) is None  # e5 finds it close
+        assert check_off_topic(query, retrieved, evidence(0.7, 0.3), None, floors) is None  # USE does
+        assert check_off_topic(query, retrieved, evidence(0.7, 0.2), None, floors).code == "off_topic"
