@@ -78,6 +78,8 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Hoe groot is het deel van de uitgaven dat naar materieel gaat?", "percentage"),
         ("Voor welk deel van het land geldt de regeling?", None),  # which part, not how large a part
         ("Welk aandeel had de gemeente in het besluit?", None),
+        ("Which European allies sent ships?", "country"),
+        ("What did allies praise the minister for?", None),  # the allies ask, they are not the answer
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
