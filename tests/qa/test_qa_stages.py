@@ -80,6 +80,8 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Welk aandeel had de gemeente in het besluit?", None),
         ("Which European allies sent ships?", "country"),
         ("What did allies praise the minister for?", None),  # the allies ask, they are not the answer
+        ("When the ministers met in June, what did the Netherlands propose?", None),  # "when" opens a clause
+        ("When did the ministers meet, and where?", "time"),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
