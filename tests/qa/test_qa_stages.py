@@ -82,6 +82,9 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("What did allies praise the minister for?", None),  # the allies ask, they are not the answer
         ("When the ministers met in June, what did the Netherlands propose?", None),  # "when" opens a clause
         ("When did the ministers meet, and where?", "time"),
+        ("De ministers vergaderden kort. Hoeveel tijd hadden ze?", "duration"),
+        ("Welke Nederlandse bestuurder adviseert de commissie?", "person"),
+        ("Which Dutch executive was picked for the panel?", "person"),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
