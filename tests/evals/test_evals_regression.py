@@ -26,8 +26,8 @@ MAX_FALSE_REFUSAL = 0.05
 # ../shared/letters-dev asked beside the bundled five (50 answerable, 12 not): hit@1 0.800, hit@5 0.980, accepted 0.900,
 # refused 6 of 12, false refusals 2 of 50
 LETTERS_DEV_FLOORS = {"hit@1": 0.78, "hit@5": 0.96, "accepted": 0.88, "right_doc_cited": 0.92, "refusal_rate": 0.41}
-# heldout11-18 together, in a user's own words (336 answerable, 144 not): hit@1 0.789, hit@5 0.964, accepted 0.780
-# (Dutch 0.762 / 0.970 / 0.750, English 0.815 / 0.958 / 0.810); false refusals 13 of 336
+# heldout11-18 together, in a user's own words (336 answerable, 144 not): hit@1 0.792, hit@5 0.964, accepted 0.783
+# (Dutch 0.762 / 0.970 / 0.750, English 0.821 / 0.958 / 0.815); false refusals 17 of 336 (13 + 4)
 HELD_OUT_FLOORS = {"hit@1": 0.77, "hit@5": 0.94, "accepted": 0.75}
 MAX_FALSE_REFUSAL_HELD_OUT = 0.10
 USER_SETS = [f"heldout{n}" for n in range(11, 19)]

@@ -85,6 +85,12 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("De ministers vergaderden kort. Hoeveel tijd hadden ze?", "duration"),
         ("Welke Nederlandse bestuurder adviseert de commissie?", "person"),
         ("Which Dutch executive was picked for the panel?", "person"),
+        ("Welke niet-NAVO-landen deden mee?", "country"),
+        ("Van welke partnerlanden kwam een minister?", "country"),
+        ("Noem alle bondgenoten die tekenden.", "country"),
+        ("List the nine allies that signed.", "country"),
+        ("Which non-NATO countries took part?", "country"),
+        ("Welke Nederlandse bijdrage werd genoemd?", None),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
