@@ -1,8 +1,8 @@
-"""English question words mapped to the letters' own Dutch words, through the multilingual encoder.
+"""English question words mapped to the letters' own Dutch words, through a multilingual encoder.
 
-BM25 cannot match "challenges" to "uitdagingen". The encoder can: each word of the letters is embedded once,
-at index time, and an English question's words look up their nearest Dutch neighbours, which BM25 then
-searches for beside the question's own words.
+BM25 cannot match "challenges" to "uitdagingen". An encoder can: each word of the letters is embedded once,
+at index time (by USE, trained on translation pairs, where the index has it), and an English question's words
+look up their nearest Dutch neighbours, which BM25 then searches for beside the question's own words.
 """
 
 from __future__ import annotations

@@ -36,8 +36,8 @@ from embeddings.passage_store import (
 )
 from embeddings.vector_store import FLAT_THRESHOLD
 
-# 2: the vocabulary and its word vectors (cross-lingual BM25); 3: cross-lingual vectors; 4: document kinds
-FORMAT_VERSION = 5  # 5: the vocabulary's words by the crosslingual encoder where there is one
+# 2: the vocabulary and its word vectors; 3: cross-lingual vectors; 4: document kinds; 5: words by USE where it ran
+FORMAT_VERSION = 5
 HNSW_THRESHOLD = FLAT_THRESHOLD  # above this many passages exact search stops being cheap (docs/scale.md)
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
@@ -197,12 +197,11 @@ def build_index(
 ) -> Index:
     """Encode every passage and write the index to folder atomically (replacing what was there).
 
-    With a crosslingual encoder, passages and sentences are embedded by it too (qa/retrieval.py fuses both).
-    With a cache (embeddings/letter_cache.py), only letters and words it has not seen are encoded.
+    With a crosslingual encoder, passages and sentences are embedded by it too (qa/retrieve.py fuses both), and
+    the words by it alone. With a cache (embeddings/letter_cache.py), only what it has not seen is encoded.
     store: where the passage vectors go (default FAISS, in the folder; embeddings/passage_store.py).
     """
-    choice = store or StoreChoice()
-    started = time.perf_counter()
+    choice, started = store or StoreChoice(), time.perf_counter()
     timings = timings if timings is not None else Timings()
     items = indexed_passages(corpus)
     texts = [item.index_text for item in items]
@@ -222,13 +221,10 @@ def build_index(
     update = bar.update if bar else None
     xl_vectors = xl_sentence_vectors = None
     try:
-        # Words are embedded as queries: an English question word is compared with them the same way. USE, trained
-        # on translation pairs, finds "accession" -> "toetreding" where e5 finds look-alikes ("aanpassing"), and
-        # costs a tenth of e5's time. (The timeline's look-alikes by e5 are encoded at its first call: qa/retrieve.py.)
+        # words as queries, by USE where it runs: "accession" -> "toetreding" (e5: "aanpassing"), at a tenth of the time
         word_encoder = crosslingual if crosslingual is not None else encoder
         word_vectors = store.encode_words(word_encoder, words, update, timings)
-        if crosslingual is not None:
-            xl = crosslingual
+        if (xl := crosslingual) is not None:
             xl_vectors = stacked(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)
             xl_sentences = store.encode_groups(xl, "sentences", sentence_groups, update, timings)
             xl_sentence_vectors = stacked(xl_sentences, xl.dim)
