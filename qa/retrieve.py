@@ -177,10 +177,13 @@ class Retriever:
         with self._surface_lock:
             if self._surface is None:
                 words = list(self.index.words)
-                if self._word_cache is not None:
-                    self._surface = self._word_cache.encode_words(self.encoder, words)
-                else:
-                    self._surface = np.asarray(self.encoder.encode_queries(words), dtype=np.float32)
+                try:  # the cache only saves time: one that cannot be written is skipped
+                    surface = self._word_cache.encode_words(self.encoder, words) if self._word_cache else None
+                except OSError:
+                    surface = None
+                if surface is None:
+                    surface = np.asarray(self.encoder.encode_queries(words), dtype=np.float32)
+                self._surface = surface
         return self._surface
 
     def term_groups(self, query: Query) -> tuple[TermGroup, ...]:

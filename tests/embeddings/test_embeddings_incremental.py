@@ -121,3 +121,14 @@ def test_without_a_crosslingual_encoder_the_words_are_e5s(tmp_path, letter_dir):
     assert index.manifest["word_encoder"] == "fake-hash" and retriever.word_encoder is enc
     assert retriever.word_cosine() == retriever.config.expansion_min_cosine_e5
     assert retriever.surface_word_vectors() is index.word_vectors
+
+
+def test_a_word_cache_that_cannot_be_written_only_costs_time(tmp_path, letter_dir):
+    from qa.retrieve import Retriever
+
+    enc, xl = Counting(), Counting(dim=64, name="fake-xl")
+    index = build_index(tmp_path / "i", load_corpus(letter_dir(LETTERS)), enc, False, crosslingual=xl)
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    surface = Retriever(index, enc, xl, word_cache=VectorCache(blocked)).surface_word_vectors()
+    assert surface.shape == (len(index.words), enc.dim)
