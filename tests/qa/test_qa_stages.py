@@ -90,6 +90,9 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Noem alle bondgenoten die tekenden.", "country"),
         ("List the nine allies that signed.", "country"),
         ("Which non-NATO countries took part?", "country"),
+        ("Welk PVV-Kamerlid stelde de vragen?", "person"),
+        ("Which Afghan president was expected?", "person"),
+        ("Welke ministeries waren betrokken?", None),
         ("Welke Nederlandse bijdrage werd genoemd?", None),
     ],
 )
