@@ -171,7 +171,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     topic = validate_topic(args.topic)  # before the index loads: bad input fails fast
     validate_range(args.since, args.until)
-    timeline = _assistant(args).timeline(
+    assistant = _assistant(args)
+    assistant.retriever.surface_word_vectors(progress=True)  # new letters' words, once: a bar, not a silent pause
+    timeline = assistant.timeline(
         topic, since=args.since, until=args.until, doc_ids=args.doc, per_letter=args.per_letter
     )
     if args.json:

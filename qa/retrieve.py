@@ -75,6 +75,24 @@ def validate_k(k: object) -> int:
     return k
 
 
+class _LazyBar:
+    """A tqdm bar that appears only once something is encoded: words found in the cache show nothing."""
+
+    def __init__(self, total: int, desc: str):
+        self.total, self.desc, self._bar = total, desc, None
+
+    def __call__(self, n: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=self.total, desc=self.desc, unit="word", leave=False)
+        self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
 def minmax_fuse(score_lists: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
     fused = np.zeros(len(score_lists[0]), dtype=np.float64)
     for scores, weight in zip(score_lists, weights, strict=True):
@@ -164,11 +182,11 @@ class Retriever:
         c = self.config
         return c.expansion_min_cosine if self.word_encoder is self.crosslingual else c.expansion_min_cosine_e5
 
-    def surface_word_vectors(self) -> np.ndarray | None:
+    def surface_word_vectors(self, progress: bool = False) -> np.ndarray | None:
         """The letters' words by e5, whose neighbours look alike ("dreiging" -> "dreigingen"), for the timeline.
 
         Encoded at the first call rather than at indexing (which embeds the words by USE only), and kept in the
-        word cache where there is one, so each word is encoded once ever.
+        word cache where there is one, so each word is encoded once ever. progress: a bar while words are encoded.
         """
         if self.encoder is None or not len(self.index.words):
             return None
@@ -177,12 +195,15 @@ class Retriever:
         with self._surface_lock:
             if self._surface is None:
                 words = list(self.index.words)
+                bar = _LazyBar(len(words), "Embedding the letters' words for the timeline (once)") if progress else None
                 try:  # the cache only saves time: one that cannot be written is skipped
-                    surface = self._word_cache.encode_words(self.encoder, words) if self._word_cache else None
+                    surface = self._word_cache.encode_words(self.encoder, words, bar) if self._word_cache else None
                 except OSError:
                     surface = None
                 if surface is None:
                     surface = np.asarray(self.encoder.encode_queries(words), dtype=np.float32)
+                if bar:
+                    bar.close()
                 self._surface = surface
         return self._surface
 
