@@ -165,6 +165,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 1 if failures == len(questions) else 0
 
 
+class _LazyBar:
+    """A tqdm bar that appears only once something is encoded: words found in the cache show nothing."""
+
+    def __init__(self, desc: str, total: int):
+        self.total, self.desc, self._bar = total, desc, None
+
+    def __call__(self, n: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=self.total, desc=self.desc, unit="word", leave=False)
+        self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     """For each letter that speaks of a topic, its most relevant sentences, grouped by meeting date."""
     from qa.timeline import validate_range, validate_topic
@@ -172,7 +190,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     topic = validate_topic(args.topic)  # before the index loads: bad input fails fast
     validate_range(args.since, args.until)
     assistant = _assistant(args)
-    assistant.retriever.surface_word_vectors(progress=True)  # new letters' words, once: a bar, not a silent pause
+    bar = _LazyBar("Embedding the letters' words for the timeline (once)", len(assistant.index.words))
+    assistant.retriever.surface_word_vectors(progress=bar)  # new letters' words, once: a bar, not a silent pause
+    bar.close()
     timeline = assistant.timeline(
         topic, since=args.since, until=args.until, doc_ids=args.doc, per_letter=args.per_letter
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -73,24 +73,6 @@ def validate_k(k: object) -> int:
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
     return k
-
-
-class _LazyBar:
-    """A tqdm bar that appears only once something is encoded: words found in the cache show nothing."""
-
-    def __init__(self, total: int, desc: str):
-        self.total, self.desc, self._bar = total, desc, None
-
-    def __call__(self, n: int) -> None:
-        if self._bar is None:
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=self.total, desc=self.desc, unit="word", leave=False)
-        self._bar.update(n)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
 
 
 def minmax_fuse(score_lists: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
@@ -182,11 +164,11 @@ class Retriever:
         c = self.config
         return c.expansion_min_cosine if self.word_encoder is self.crosslingual else c.expansion_min_cosine_e5
 
-    def surface_word_vectors(self, progress: bool = False) -> np.ndarray | None:
+    def surface_word_vectors(self, progress: Callable[[int], None] | None = None) -> np.ndarray | None:
         """The letters' words by e5, whose neighbours look alike ("dreiging" -> "dreigingen"), for the timeline.
 
         Encoded at the first call rather than at indexing (which embeds the words by USE only), and kept in the
-        word cache where there is one, so each word is encoded once ever. progress: a bar while words are encoded.
+        word cache where there is one, so each word is encoded once ever. progress: called with each batch encoded.
         """
         if self.encoder is None or not len(self.index.words):
             return None
@@ -195,15 +177,12 @@ class Retriever:
         with self._surface_lock:
             if self._surface is None:
                 words = list(self.index.words)
-                bar = _LazyBar(len(words), "Embedding the letters' words for the timeline (once)") if progress else None
                 try:  # the cache only saves time: one that cannot be written is skipped
-                    surface = self._word_cache.encode_words(self.encoder, words, bar) if self._word_cache else None
+                    surface = self._word_cache.encode_words(self.encoder, words, progress) if self._word_cache else None
                 except OSError:
                     surface = None
                 if surface is None:
                     surface = np.asarray(self.encoder.encode_queries(words), dtype=np.float32)
-                if bar:
-                    bar.close()
                 self._surface = surface
         return self._surface
 
