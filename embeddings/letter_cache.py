@@ -107,7 +107,7 @@ class VectorCache:
         texts = [t for i in missing for t in groups[i]]
         if texts:
             started = time.perf_counter()
-            vectors = np.asarray(encoder.encode_passages(texts, progress=progress), dtype=np.float32)
+            vectors = encode_distinct(encoder, texts, progress)
             if timings is not None:
                 timings.add(f"encode {encoder.name} {kind}", time.perf_counter() - started, len(texts))
             at = 0
@@ -160,6 +160,18 @@ class VectorCache:
         return known_vectors[[row[w] for w in words]].astype(np.float32)
 
 
+def encode_distinct(encoder: Encoder, texts: Sequence[str], progress=None) -> np.ndarray:
+    """Passage vectors of texts, each distinct text encoded once (letters repeat lines: greetings, signatures)."""
+    distinct = list(dict.fromkeys(texts))
+    vectors = np.asarray(encoder.encode_passages(distinct, progress=progress), dtype=np.float32)
+    if len(distinct) == len(texts):
+        return vectors
+    if progress:
+        progress(len(texts) - len(distinct))
+    row = {text: i for i, text in enumerate(distinct)}
+    return vectors[[row[t] for t in texts]]
+
+
 def grouped(texts: list[str], doc_ids: list[str]) -> list[list[str]]:
     """Consecutive texts of one letter together: the unit the cache keeps."""
     groups: list[list[str]] = []
@@ -188,7 +200,7 @@ class NoCache:
         if not flat:
             return []
         started = time.perf_counter()
-        vectors = np.asarray(encoder.encode_passages(flat, progress=progress), dtype=np.float32)
+        vectors = encode_distinct(encoder, flat, progress)
         if timings is not None:
             timings.add(f"encode {encoder.name} {kind}", time.perf_counter() - started, len(flat))
         return [vectors]

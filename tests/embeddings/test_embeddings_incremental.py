@@ -132,3 +132,13 @@ def test_a_word_cache_that_cannot_be_written_only_costs_time(tmp_path, letter_di
     blocked.write_text("a file where the cache folder should be")
     surface = Retriever(index, enc, xl, word_cache=VectorCache(blocked)).surface_word_vectors()
     assert surface.shape == (len(index.words), enc.dim)
+
+
+def test_a_text_repeated_in_the_letters_is_encoded_once():
+    from embeddings.letter_cache import encode_distinct
+
+    enc, done = Counting(), []
+    texts = ["Hoogachtend,", "De NAVO spreekt over Oekraïne.", "Hoogachtend,", "Hoogachtend,"]
+    vectors = encode_distinct(enc, texts, progress=done.append)
+    assert enc.texts == 2 and sum(done) == len(texts)
+    np.testing.assert_array_equal(vectors, enc.encode_passages(texts))
