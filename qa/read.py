@@ -57,9 +57,17 @@ def quotable(text: str, kind: str, query: Query) -> bool:
     return is_opening_line(text) and (query.letter_part is not None or query.answer_kind in OPENING_KINDS)
 
 
+def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
+    """Whether the question asks the top letter's own date or signatory: not where it names another kind of
+    document ("when was the annotated agenda sent", answered by a committee report that lists it)."""
+    if query.letter_part is None or not passages:
+        return False
+    return not query.doc_kinds or passages[0].kind in query.doc_kinds
+
+
 def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index: Index) -> list[int]:
     """For a question about the letter itself, the top letter's date line or its signature."""
-    if query.letter_part is None or not passages:
+    if not asks_own_part(query, passages):
         return []
     doc_id = passages[0].doc_id
     out = []
@@ -207,7 +215,7 @@ class ExtractiveReader:
         )  # fmt: skip
         if part:  # the letter's own date line or signature answers by construction: no evidence to weigh
             evidence = ()
-        missing = query.letter_part is not None and not part
+        missing = asks_own_part(query, passages) and not part
         return Draft(
             tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence,
             note=f"no {query.letter_part}" if missing else "",

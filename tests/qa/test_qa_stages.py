@@ -208,3 +208,16 @@ def test_a_question_is_off_topic_only_where_both_encoders_find_nothing_close():
         assert check_off_topic(query, retrieved, evidence(0.85, 0.2), None, floors) is None  # e5 finds it close
         assert check_off_topic(query, retrieved, evidence(0.7, 0.3), None, floors) is None  # USE does
         assert check_off_topic(query, retrieved, evidence(0.7, 0.2), None, floors).code == "off_topic"
+
+
+def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kind_of_document():
+    from qa.read import asks_own_part
+
+    top = lambda kind: [types.SimpleNamespace(kind=kind)]  # noqa: E731
+    agenda = analyse("Op welke datum is de geannoteerde agenda verstuurd?")
+    assert agenda.letter_part == "date" and agenda.doc_kinds == ("annotated_agenda",)
+    assert asks_own_part(agenda, top("annotated_agenda"))
+    # a committee report that lists the agenda among its papers: the list line may answer, its own date does not
+    assert not asks_own_part(agenda, top("committee_report"))
+    assert asks_own_part(analyse("Op welke datum is deze brief verstuurd?"), top("committee_report"))
+    assert not asks_own_part(analyse("Hoeveel draagt Nederland bij?"), top("letter"))
