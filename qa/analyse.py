@@ -46,9 +46,12 @@ KIND_WORDS = {
 }
 
 # The part of the letter itself a question asks about: when it was sent, who signed it.
+DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)
 LETTER_PARTS = {
     "date": r"\b(wanneer|welke datum|when|what date|on what date)\b.{0,80}"
     r"\b(brief|verslag|agenda|letter|report)\b.{0,40}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|sent|dated|written)\b"
+    r"|\b(wanneer|welke datum|when|what date|on what date)\b.{0,60}"
+    r"\b(stuurde|stuurden|verstuurde|verstuurden|zond|zonden|send|sent)\b.{0,60}\b(brief|verslag|agenda|letter|report)\b"
     r"|\b(datum|date)\b.{0,30}\b(brief|verslag|agenda|letter|report)\b|\b(gedateerd|dated)\b",
     "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
     r"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{0,40}\b(brief|verslag|agenda|letter|report)\b",

@@ -17,6 +17,7 @@ import numpy as np
 from corpus.metadata import is_date_line, is_frame_line, is_opening_line
 from corpus.parsing import SIGNATURE
 from embeddings.store import Index, Sentence
+from qa.analyse import DOCUMENT_NOUN
 from qa.answer_kinds import holds
 from qa.features import SENTENCE_FEATURES, answer_row, sentence_row
 from qa.models import Draft, Query, Quote, ScoredPassage
@@ -215,7 +216,13 @@ class ExtractiveReader:
         )  # fmt: skip
         if part:  # the letter's own date line or signature answers by construction: no evidence to weigh
             evidence = ()
-        missing = asks_own_part(query, passages) and not part
+        # the top letter states no date of its own: a quoted sentence that dates a document answers instead
+        # ("de brief van de minister d.d. 21 juni 2018 inzake het verslag ...")
+        dated = query.letter_part == "date" and any(
+            DOCUMENT_NOUN.search(t) and holds(t, "day", query.text)
+            for t in (index.sentences[found[i].index].text for i in chosen)
+        )
+        missing = asks_own_part(query, passages) and not part and not dated
         return Draft(
             tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence,
             note=f"no {query.letter_part}" if missing else "",

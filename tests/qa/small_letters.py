@@ -22,6 +22,8 @@ Vastgesteld 10 maart 2023
 
 De vaste commissie voor Defensie heeft op 15 februari 2023 overleg gevoerd met de heer Pietersen, Minister van Defensie, over de oostflank.
 
+• de brief van de Minister van Defensie d.d. 2 februari 2023 inzake het verslag van de bijeenkomst in Brussel (Kamerstuk 28 676, nr. 499).
+
 Aanwezig zijn vijf leden der Kamer, te weten: Bakker, De Groot, Visser, Smit en Meijer.
 
 De minister zegt dat Nederland driehonderd militairen naar Litouwen stuurt voor de bataljonsgroep aan de oostflank.

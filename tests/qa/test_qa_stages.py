@@ -224,3 +224,17 @@ def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kin
     assert not asks_own_part(agenda, top("committee_report"))
     assert asks_own_part(analyse("Op welke datum is deze brief verstuurd?"), top("committee_report"))
     assert not asks_own_part(analyse("Hoeveel draagt Nederland bij?"), top("letter"))
+    assert analyse("When did the ministers send the House their report on the summit?").letter_part == "date"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wanneer stuurde de minister het verslag van de bijeenkomst in Brussel naar de Kamer?",  # names a report
+        "Op welke datum stuurde de minister de brief over de bijeenkomst in Brussel?",  # the committee report's own?
+    ],
+)
+def test_a_paper_s_sending_date_is_read_from_the_list_of_papers_that_dates_it(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.answer
+    assert any("2 februari 2023" in c.quote for c in answer.citations)
