@@ -83,8 +83,8 @@ def is_frame_line(text: str, kind: str = "unknown") -> bool:
 
 
 def is_opening_line(text: str) -> bool:
-    """The opening formula or a committee report's opening: it frames the document, but says when the meeting was
-    and who took part."""
+    """The opening formula, a committee report's opening or a Kamervraag's lines on who asked and answered it when:
+    they frame the document, but say when the meeting was and who took part."""
     text = text.strip().lstrip("•–-·* ").strip()
     return any(p.search(text) for p in kind_data()["opening_res"])
 

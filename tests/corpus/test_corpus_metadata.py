@@ -77,9 +77,11 @@ def test_frame_lines(line, frame):
     assert is_frame_line(line) is frame
 
 
-def test_opening_lines_are_the_formula_and_the_committee_opening():
+def test_opening_lines_are_the_formula_the_committee_opening_and_who_asked_a_kamervraag():
     assert is_opening_line("Hierbij ontvangt u het verslag van de bijeenkomst.")
     assert is_opening_line("De vaste commissie voor Defensie heeft op 3 mei 2021 overleg gevoerd met de minister.")
+    assert is_opening_line("Indieners Anna de Vries (D66), Piet Bakker (CDA)")  # who asked: a frame line too
+    assert is_frame_line("Indieners Anna de Vries (D66), Piet Bakker (CDA)")
     assert not is_opening_line("Den Haag, 1 juli 2016")
 
 
