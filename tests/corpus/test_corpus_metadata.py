@@ -71,6 +71,9 @@ def test_a_date_the_text_only_mentions_is_not_its_date(tmp_path):
         ("Nederland draagt 4 miljoen euro bij aan het fonds.", False),
         ("De Minister van Buitenlandse Zaken, mr. J.K. de Vries", True),  # a signature, the name on its line
         ("De minister van Defensie, Jansen sprak kort met zijn ambtgenoten.", False),
+        ("Van dit overleg brengt de commissie bijgaand geredigeerd woordelijk verslag uit.", True),
+        ("De voorzitter van de vaste commissie voor Defensie, Anna de Vries", True),  # the committee's signature
+        ("De voorzitter van de vaste commissie voor Defensie opende het debat.", False),
     ],
 )
 def test_frame_lines(line, frame):
@@ -82,6 +85,7 @@ def test_opening_lines_are_the_formula_the_committee_opening_and_who_asked_a_kam
     assert is_opening_line("De vaste commissie voor Defensie heeft op 3 mei 2021 overleg gevoerd met de minister.")
     assert is_opening_line("Indieners Anna de Vries (D66), Piet Bakker (CDA)")  # who asked: a frame line too
     assert is_frame_line("Indieners Anna de Vries (D66), Piet Bakker (CDA)")
+    assert is_opening_line("De griffier van de vaste commissie voor Defensie, Jan Bakker")  # who took part
     assert not is_opening_line("Den Haag, 1 juli 2016")
 
 
