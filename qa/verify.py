@@ -64,6 +64,7 @@ KIND_NAMES = {
     "money": ("bedrag", "amount"), "percentage": ("percentage", "percentage"), "count": ("aantal", "number"),
     "duration": ("termijn", "period"), "country": ("land", "country"), "person": ("persoon", "person"),
     "party": ("fractie", "party"), "year": ("jaar", "year"), "day": ("datum", "date"), "time": ("tijdstip", "time"),
+    "clock": ("uur", "time of day"),
 }  # fmt: skip
 
 

@@ -93,6 +93,8 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Welk PVV-Kamerlid stelde de vragen?", "person"),
         ("Which Afghan president was expected?", "person"),
         ("Which MP left the debate early?", "person"),
+        ("Hoe laat begon het commissiedebat?", "clock"),
+        ("At what time did the meeting end?", "clock"),
         ("Which OSCE envoy visited the region?", "person"),
         ("Welke staatssecretaris ondertekende de brief?", "person"),
         ("Welke ministeries waren betrokken?", None),
@@ -101,6 +103,11 @@ def test_a_follow_up_is_searched_with_the_question_before():
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind
+
+
+def test_a_time_of_day_is_held_by_a_clock_time_not_by_a_date():
+    assert holds("Aanvang 14.30 uur.", "clock") and holds("Hij vertrok om half drie.", "clock")
+    assert not holds("Het overleg vond plaats op 22 mei 2025.", "clock")
 
 
 def test_a_text_holds_an_answer_the_question_does_not_give_itself():
