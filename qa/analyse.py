@@ -46,7 +46,6 @@ KIND_WORDS = {
 }
 
 # The part of the letter itself a question asks about: when it was sent, who signed it.
-DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)
 LETTER_PARTS = {
     "date": r"\b(wanneer|welke datum|when|what date|on what date)\b.{0,80}"
     r"\b(brief|verslag|agenda|letter|report)\b.{0,40}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|sent|dated|written)\b"
@@ -56,6 +55,8 @@ LETTER_PARTS = {
     "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
     r"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{0,40}\b(brief|verslag|agenda|letter|report)\b",
 }
+# A sentence naming a paper ("de brief ... d.d. 21 juni 2018", "Kamerstuk 28 676, nr. 497") may date it.
+DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)
 
 
 def validate_text(text: object, what: str = "question", hint: str = "type a question about the letters") -> str:
