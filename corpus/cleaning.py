@@ -97,6 +97,17 @@ def is_heading_line(line: str, nxt: str) -> bool:
     return not (nxt and (nxt[0].islower() or nxt[0] in ",.;:"))
 
 
+def is_wrapped_heading(line: str, nxt: str, rest: list[str]) -> bool:
+    """A title over two lines: "Goedkeuring Protocollen Noord-Atlantisch Verdrag / toetreding van Finland", then a
+    line that starts a sentence (or nothing). The second line continues the first and ends without punctuation."""
+    if not nxt or not nxt[0].islower() or nxt.endswith((*SENTENCE_END, ",", "-")):
+        return False
+    if rest and rest[0] and not rest[0][0].isupper():
+        return False
+    combined = f"{line} {nxt}"
+    return len(combined.split()) <= 16 and len(combined) <= 140 and is_heading_line(line, "")
+
+
 def _strip_furniture(lines: list[str]) -> tuple[list[str], str | None]:
     kamerstuk = None
     kept = []
@@ -202,6 +213,10 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
         elif (current is None or ends_sentence(current.text)) and is_heading_line(line, nxt):
             blocks.append(Block("heading", line))
             current = None
+        elif (current is None or ends_sentence(current.text)) and is_wrapped_heading(line, nxt, stripped[i + 2 :]):
+            blocks.append(Block("heading", f"{line} {nxt}"))  # a title wrapped over two lines
+            current = None
+            i += 1
         elif current is not None:
             current.text = _join(current.text, line, lexicon)
         elif blocks and _continues(blocks[-1], line):

@@ -68,12 +68,22 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 continue
             if word.lower().lstrip("(") in CAPITAL_ONLY and not p_text[cut:].lstrip()[:1].isupper():
                 continue
+            if _inside_brackets(p_text, cursor, cut):  # "(Trb. 2022, 58)", "(o.a. Kamerstuk 28 676, nr. 5)"
+                continue
             spans.append(_trimmed(text, p_start + cursor, p_start + cut))
             cursor = cut
         if p_text[cursor:].strip():
             spans.append(_trimmed(text, p_start + cursor, p_start + len(p_text)))
     # a run of punctuation ("---", "…") says nothing: as a passage it could only be retrieved by accident
     return [s for s in spans if s[1] > s[0] and re.search(r"[^\W_]", text[s[0] : s[1]])]
+
+
+def _inside_brackets(text: str, start: int, cut: int, reach: int = 80) -> bool:
+    """Whether text[cut] lies inside a bracket opened since start and closed within reach characters."""
+    if text.count("(", start, cut) <= text.count(")", start, cut):
+        return False
+    closing = text.find(")", cut, cut + reach)
+    return closing >= 0 and "(" not in text[cut:closing]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -128,6 +128,14 @@ def split(text: str) -> list[str]:
             "handgel, handschoenen etc.). De secretaris-generaal van de NAVO benadrukte dat.",
             ["handgel, handschoenen etc.).", "De secretaris-generaal van de NAVO benadrukte dat."],
         ),
+        (  # a full stop inside brackets ends no sentence
+            "De protocollen (Trb. 2022, 58) zijn getekend. De goedkeuring volgt.",
+            ["De protocollen (Trb. 2022, 58) zijn getekend.", "De goedkeuring volgt."],
+        ),
+        (  # a bracket that never closes nearby does not swallow the paragraph
+            "Zie bijlage (deel 1. Daarna komt de rest van de tekst die lang doorgaat zonder sluithaakje.",
+            ["Zie bijlage (deel 1.", "Daarna komt de rest van de tekst die lang doorgaat zonder sluithaakje."],
+        ),
         ("Eerste alinea.\n\nTweede alinea zonder punt", ["Eerste alinea.", "Tweede alinea zonder punt"]),
         ("", []),
         ("   \n\n  ", []),

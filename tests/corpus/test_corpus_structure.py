@@ -178,3 +178,28 @@ def test_fingerprint_is_stable_and_sees_passage_changes(corpus):
     first = corpus.documents[0]
     shorter = replace(first, passages=first.passages[:-1])  # same text, fewer indexed passages
     assert Corpus((shorter, *corpus.documents[1:])).fingerprint != corpus.fingerprint
+
+
+def test_a_title_wrapped_over_two_lines_is_one_heading_and_no_part_of_the_first_sentence():
+    from corpus.parsing import parse_letter
+
+    raw = (
+        "36.999\n\n"
+        "Goedkeuring Verdrag inzake\n"
+        "samenwerking tussen Nederland en Noorwegen\n"
+        "Dit wetsvoorstel regelt de goedkeuring van het op 3 maart 2023 te Oslo gesloten verdrag (Trb. 2023, 12). "
+        "De goedkeuring geldt voor het Europese deel van Nederland.\n"
+    )
+    doc = parse_letter(raw, "wrapped")
+    assert doc.title == "Goedkeuring Verdrag inzake samenwerking tussen Nederland en Noorwegen"
+    first = next(p for p in doc.passages if "wetsvoorstel" in p.text)
+    assert first.text.startswith("Dit wetsvoorstel regelt")
+    assert "(Trb. 2023, 12)." in first.text
+
+
+def test_a_short_line_that_a_paragraph_continues_stays_in_the_paragraph():
+    from corpus.parsing import parse_letter
+
+    raw = "Brief\n\nDe ministers spraken\nover de steun aan Oekraïne,\nen over de begroting.\n"
+    doc = parse_letter(raw, "para")
+    assert "De ministers spraken over de steun aan Oekraïne, en over de begroting." in doc.text
