@@ -9,6 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from corpus.metadata import is_header_line
+
 FURNITURE = (
     re.compile(r"^kst-\d+(-[\w]+)+$"),
     re.compile(r"^ISSN \d{4}\s*-\s*\d{3}[\dX]$"),
@@ -20,6 +22,16 @@ HEADER = re.compile(r"^(Nr\. \d+\b.*|Aan de Voorzitter van de Tweede Kamer.*|Den
 SIGNATURE_ROLE = re.compile(
     r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS) (van|VAN|voor|VOOR) [^.]+,?$"
 )
+# A signature with the name on the same line: "De Minister van Buitenlandse Zaken, A.G. Koenders", "De voorzitter van
+# de vaste commissie voor Defensie, Kahraman". Taken as a heading, it would title the whole letter below it.
+SIGNED_LINE = re.compile(
+    r"^(?:De|DE) (?:[a-z]+ )?(?:[a-z]+-)?"  # "De fungerend voorzitter", "De adjunct-griffier"
+    r"(?:Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS|[Vv]oorzitter|[Gg]riffier) "
+    r"(?:van|VAN|voor|VOOR) [^,]+,\s*(?:(?:Drs|Dr|Mr|Ir|Prof)\.\s*)?(?:[A-Z][a-z]{0,2}\.\s*)*"
+    r"[A-Z][\w'-]+(?:[ -](?:van|de|der|den|ten|ter|[A-Z][\w'-]+))*$"
+)
+# A labelled line of a report's front matter ("Voorzitter: Eijsink", "Griffier: De Lange"): a fact, not a title.
+LABEL_LINE = re.compile(r"^[A-Z][\w-]*: [A-Z][\w .'-]*$")
 NAME_LIKE = re.compile(r"^(?:(?:Drs|Dr|Mr|Ir|Prof)\.\s*)?(?:[A-Z][a-z]{0,2}\.\s*)+[A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*$")
 FOOTNOTE_START = re.compile(r"^(\d{1,2}) (\S.*)$")
 SENTENCE_END = tuple('.:;!?»”")')
@@ -182,6 +194,7 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             i += 1
             continue
         nxt = stripped[i + 1] if i + 1 < len(stripped) else ""
+        starts_unit = current is None or ends_sentence(current.text)  # not the continuation of a sentence
         markdown = MD_HEADING.match(line)
         if markdown:
             has_body = any(b.kind == "para" for b in blocks)
@@ -189,8 +202,11 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             kind = "title" if level == 1 and not has_body else "heading"
             blocks.append(Block(kind, markdown.group(2), level=level))
             current = None
-        elif HEADER.match(line):
-            blocks.append(Block("header", line))
+        elif HEADER.match(line) or (starts_unit and is_header_line(line)):
+            blocks.append(Block("header", line))  # "Vastgesteld 24 oktober 2014", "Ingediend 21 november 2019"
+            current = None
+        elif SIGNED_LINE.match(line):
+            blocks.append(Block("signature", line))
             current = None
         elif SIGNATURE_ROLE.match(line):
             names = [line]
@@ -210,10 +226,13 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             has_body = any(b.kind == "para" for b in blocks)
             blocks.append(Block("heading" if has_body else "title", " ".join(title)))
             current = None
-        elif (current is None or ends_sentence(current.text)) and is_heading_line(line, nxt):
+        elif starts_unit and LABEL_LINE.match(line) and len(line.split()) <= 6:
+            blocks.append(Block("para", line))
+            current = None
+        elif starts_unit and is_heading_line(line, nxt):
             blocks.append(Block("heading", line))
             current = None
-        elif (current is None or ends_sentence(current.text)) and is_wrapped_heading(line, nxt, stripped[i + 2 :]):
+        elif starts_unit and is_wrapped_heading(line, nxt, stripped[i + 2 :]):
             blocks.append(Block("heading", f"{line} {nxt}"))  # a title wrapped over two lines
             current = None
             i += 1

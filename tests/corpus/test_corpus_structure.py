@@ -203,3 +203,61 @@ def test_a_short_line_that_a_paragraph_continues_stays_in_the_paragraph():
     raw = "Brief\n\nDe ministers spraken\nover de steun aan Oekraïne,\nen over de begroting.\n"
     doc = parse_letter(raw, "para")
     assert "De ministers spraken over de steun aan Oekraïne, en over de begroting." in doc.text
+
+
+WRAPPED_REPORT = """28 999 NAVO
+Nr. 12
+VERSLAG VAN EEN COMMISSIEDEBAT
+Vastgesteld 3 maart 2023
+De vaste commissie voor Defensie heeft op 1 februari 2023 overleg gevoerd met de heer Jansen, Minister
+van Defensie, over de geannoteerde agenda.
+Van dit overleg brengt de commissie bijgaand geredigeerd woordelijk verslag uit.
+De voorzitter van de vaste commissie voor Defensie, Van der Berg
+De fungerend griffier van de commissie, De Vries
+Voorzitter: Van der Berg
+Griffier: De Vries
+Aanwezig zijn vier leden der Kamer, te weten: Aalders, Bakker, Claes en Van der Berg,
+en de heer Jansen, Minister van Defensie.
+Aanvang 10.00 uur.
+De voorzitter: Ik open de vergadering.
+"""
+
+
+def test_a_reports_front_matter_is_facts_not_headings():
+    """Signatures with the name on the line, "Vastgesteld <date>" and "Voorzitter: X" title nothing: in a
+    hard-wrapped report they stand as lines of their own, in the same section as the debate they introduce."""
+    from corpus.parsing import parse_letter
+    from corpus.passages import sentence_spans
+
+    doc = parse_letter(WRAPPED_REPORT, "report")
+    headings = [s.heading for s in doc.sections]
+    assert not any(h.startswith(("De voorzitter", "De fungerend", "Voorzitter:", "Vastgesteld")) for h in headings)
+    signed = [s.text for s in doc.sections if s.heading == "Ondertekening"]
+    assert signed == [
+        "De voorzitter van de vaste commissie voor Defensie, Van der Berg",
+        "De fungerend griffier van de commissie, De Vries",
+    ]
+    sentences = [doc.text[a:b] for a, b in sentence_spans(doc.text)]
+    for line in ("Vastgesteld 3 maart 2023", "Voorzitter: Van der Berg", "Griffier: De Vries", "Aanvang 10.00 uur."):
+        assert line in sentences
+    debate = next(s for s in doc.sections if "Ik open de vergadering" in s.text)
+    assert "Voorzitter: Van der Berg" in debate.text and "Aanwezig zijn vier leden" in debate.text
+
+
+def test_a_ministers_signature_before_the_body_does_not_title_it():
+    from corpus.parsing import parse_letter
+
+    raw = (
+        "Den Haag, 1 juli 2016\n"
+        "Hierbij informeren wij u over de agenda van de NAVO-top.\n"
+        "De Minister van Buitenlandse Zaken, A.G. Koenders\n"
+        "De Minister van Defensie, J.A. Hennis-Plasschaert\n"
+        "Op 8 en 9 juli vindt in Warschau de NAVO-top plaats.\n"
+    )
+    doc = parse_letter(raw, "agenda")
+    body = next(s for s in doc.sections if "Warschau" in s.text)
+    assert "Minister" not in body.heading
+    assert [s.text for s in doc.sections if s.heading == "Ondertekening"] == [
+        "De Minister van Buitenlandse Zaken, A.G. Koenders",
+        "De Minister van Defensie, J.A. Hennis-Plasschaert",
+    ]
