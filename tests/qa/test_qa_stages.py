@@ -105,6 +105,12 @@ def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind
 
 
+def test_a_labelled_chair_or_clerk_line_holds_a_person():
+    assert holds("Voorzitter: Wilders", "person", "Wie zat het debat voor?")
+    assert holds("Griffier: Van Toor", "person", "Who was the clerk?")
+    assert not holds("Voorzitter: de commissie besloot", "person", "Wie zat het debat voor?")
+
+
 def test_a_time_of_day_is_held_by_a_clock_time_not_by_a_date():
     assert holds("Aanvang 14.30 uur.", "clock") and holds("Hij vertrok om half drie.", "clock")
     assert not holds("Het overleg vond plaats op 22 mei 2025.", "clock")
@@ -232,6 +238,9 @@ def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kin
     assert asks_own_part(analyse("Op welke datum is deze brief verstuurd?"), top("committee_report"))
     assert not asks_own_part(analyse("Hoeveel draagt Nederland bij?"), top("letter"))
     assert analyse("When did the ministers send the House their report on the summit?").letter_part == "date"
+    # a committee report's own date is the day it was adopted ("Vastgesteld 8 januari 2025")
+    assert analyse("When was the report of the NATO and OSCE debate with the minister adopted?").letter_part == "date"
+    assert analyse("Wanneer is het verslag van het commissiedebat vastgesteld?").letter_part == "date"
 
 
 @pytest.mark.parametrize(
