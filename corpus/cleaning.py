@@ -195,6 +195,7 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             continue
         nxt = stripped[i + 1] if i + 1 < len(stripped) else ""
         starts_unit = current is None or ends_sentence(current.text)  # not the continuation of a sentence
+        whole_line = starts_unit and not (nxt and nxt[0].islower())  # nor continued on the next line
         markdown = MD_HEADING.match(line)
         if markdown:
             has_body = any(b.kind == "para" for b in blocks)
@@ -202,7 +203,7 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             kind = "title" if level == 1 and not has_body else "heading"
             blocks.append(Block(kind, markdown.group(2), level=level))
             current = None
-        elif HEADER.match(line) or (starts_unit and is_header_line(line)):
+        elif HEADER.match(line) or (whole_line and is_header_line(line)):
             blocks.append(Block("header", line))  # "Vastgesteld 24 oktober 2014", "Ingediend 21 november 2019"
             current = None
         elif SIGNED_LINE.match(line):
@@ -226,7 +227,7 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             has_body = any(b.kind == "para" for b in blocks)
             blocks.append(Block("heading" if has_body else "title", " ".join(title)))
             current = None
-        elif starts_unit and LABEL_LINE.match(line) and len(line.split()) <= 6:
+        elif whole_line and LABEL_LINE.match(line) and len(line.split()) <= 6:
             blocks.append(Block("para", line))
             current = None
         elif starts_unit and is_heading_line(line, nxt):

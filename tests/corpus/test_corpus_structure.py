@@ -261,3 +261,21 @@ def test_a_ministers_signature_before_the_body_does_not_title_it():
         "De Minister van Buitenlandse Zaken, A.G. Koenders",
         "De Minister van Defensie, J.A. Hennis-Plasschaert",
     ]
+
+
+def test_a_sentence_wrapped_after_a_header_like_start_stays_whole():
+    """"Kamerstuk ..." or "Conclusie: ..." at the start of a wrapped line is no header or label when the next line
+    continues it."""
+    from corpus.parsing import parse_letter
+
+    raw = (
+        "Den Haag, 1 juli 2016\n"
+        "Het kabinet zond de Kamer eerder stukken.\n"
+        "Kamerstuk 28 676, nr. 5 beschrijft de\n"
+        "nieuwe plannen van het kabinet.\n"
+        "Conclusie: Nederland steunt het\n"
+        "voorstel van de minister.\n"
+    )
+    doc = parse_letter(raw, "wrapped")
+    assert "Kamerstuk 28 676, nr. 5 beschrijft de nieuwe plannen van het kabinet." in doc.text
+    assert "Conclusie: Nederland steunt het voorstel van de minister." in doc.text
