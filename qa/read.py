@@ -63,7 +63,10 @@ def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
     document ("when was the annotated agenda sent", answered by a committee report that lists it)."""
     if query.letter_part is None or not passages:
         return False
-    return not query.doc_kinds or passages[0].kind in query.doc_kinds
+    named = set(query.doc_kinds)
+    if "meeting_report" in named:  # "verslag" / "report" names a committee's report too
+        named.add("committee_report")
+    return not named or passages[0].kind in named
 
 
 def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index: Index) -> list[int]:

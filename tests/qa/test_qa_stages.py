@@ -99,6 +99,11 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Welke staatssecretaris ondertekende de brief?", "person"),
         ("Welke ministeries waren betrokken?", None),
         ("Welke Nederlandse bijdrage werd genoemd?", None),
+        ("Hoeveel spreektijd kregen de fracties?", "duration"),  # a time to speak, counted in minutes
+        ("How much speaking time did the chair give the members?", "duration"),
+        ("Op hoeveel militairen komt de Nederlandse bijdrage uit?", "count"),  # soldiers counted, not money
+        ("Hoeveel draagt Nederland bij aan het fonds?", "money"),
+        ("Hoeveel werd er in totaal bijgedragen aan het fonds?", "money"),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
@@ -114,6 +119,12 @@ def test_a_labelled_chair_or_clerk_line_holds_a_person():
 def test_a_time_of_day_is_held_by_a_clock_time_not_by_a_date():
     assert holds("Aanvang 14.30 uur.", "clock") and holds("Hij vertrok om half drie.", "clock")
     assert not holds("Het overleg vond plaats op 22 mei 2025.", "clock")
+
+
+def test_a_period_in_minutes_is_a_duration():
+    assert holds("Ik stel voor om het met zes minuten spreektijd te doen.", "duration")
+    assert holds("Each party gets 4 minutes.", "duration")
+    assert not holds("Het overleg vond plaats op 22 mei 2025.", "duration")
 
 
 def test_a_text_holds_an_answer_the_question_does_not_give_itself():
@@ -241,6 +252,10 @@ def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kin
     # a committee report's own date is the day it was adopted ("Vastgesteld 8 januari 2025")
     assert analyse("When was the report of the NATO and OSCE debate with the minister adopted?").letter_part == "date"
     assert analyse("Wanneer is het verslag van het commissiedebat vastgesteld?").letter_part == "date"
+    # "verslag" / "report" names a committee's report as much as a meeting report
+    adopted = analyse("When was the report of the debate with the minister adopted?")
+    assert adopted.doc_kinds == ("meeting_report",) and asks_own_part(adopted, top("committee_report"))
+    assert not asks_own_part(adopted, top("annotated_agenda"))
 
 
 @pytest.mark.parametrize(
