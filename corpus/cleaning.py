@@ -32,6 +32,7 @@ SIGNED_LINE = re.compile(
 )
 # A labelled line of a report's front matter ("Voorzitter: Eijsink", "Griffier: De Lange"): a fact, not a title.
 LABEL_LINE = re.compile(r"^[A-Z][\w-]*: [A-Z][\w .'-]*$")
+LIST_ITEM = re.compile(r"^[•–—·▪◦*-] ")  # a bulleted line: in hard-wrapped text, a list item of its own
 NAME_LIKE = re.compile(r"^(?:(?:Drs|Dr|Mr|Ir|Prof)\.\s*)?(?:[A-Z][a-z]{0,2}\.\s*)+[A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*$")
 FOOTNOTE_START = re.compile(r"^(\d{1,2}) (\S.*)$")
 SENTENCE_END = tuple('.:;!?»”")')
@@ -237,6 +238,9 @@ def clean(raw: str, lexicon: Counter | None = None) -> CleanResult:
             blocks.append(Block("heading", f"{line} {nxt}"))  # a title wrapped over two lines
             current = None
             i += 1
+        elif starts_unit and LIST_ITEM.match(line):
+            current = Block("para", line)  # "over: – de brief d.d. 21 mei 2025 …; – de brief …": one item each
+            blocks.append(current)
         elif current is not None:
             current.text = _join(current.text, line, lexicon)
         elif blocks and _continues(blocks[-1], line):

@@ -279,3 +279,27 @@ def test_a_sentence_wrapped_after_a_header_like_start_stays_whole():
     doc = parse_letter(raw, "wrapped")
     assert "Kamerstuk 28 676, nr. 5 beschrijft de nieuwe plannen van het kabinet." in doc.text
     assert "Conclusie: Nederland steunt het voorstel van de minister." in doc.text
+
+
+def test_a_bulleted_line_in_hard_wrapped_text_starts_an_item_of_its_own():
+    """A report's list of papers, wrapped like its sentences: each item is a paragraph, never glued to the
+    sentence that announces it or to the next item; a line that only continues an item stays in it."""
+    from corpus.parsing import parse_letter
+
+    raw = (
+        "De vaste commissie voor Defensie heeft op 1 februari 2023 overleg gevoerd met de heer Jansen, over:\n"
+        "– de brief van de Minister van Defensie d.d. 20 januari 2023 inzake geannoteerde agenda\n"
+        "bijeenkomst NAVO-ministers van Defensie (Kamerstuk 28 999, nr. 10);\n"
+        "– de brief van de Minister van Defensie d.d. 5 januari 2023 inzake verslag (Kamerstuk 28 999, nr. 9).\n"
+        "Van dit overleg brengt de commissie bijgaand verslag uit.\n"
+        "De minister zei dat het overleg met de bondgenoten over de inzet aan de oostflank van het verdragsgebied\n"
+        "- en dat was nieuw - goed verliep.\n"
+    )
+    paragraphs = parse_letter(raw, "report").text.split("\n\n")
+    assert paragraphs[0].endswith("over:")
+    assert paragraphs[1] == (
+        "– de brief van de Minister van Defensie d.d. 20 januari 2023 inzake geannoteerde agenda bijeenkomst "
+        "NAVO-ministers van Defensie (Kamerstuk 28 999, nr. 10);"
+    )
+    assert paragraphs[2].startswith("– de brief van de Minister van Defensie d.d. 5 januari 2023")
+    assert paragraphs[-1].endswith("van het verdragsgebied - en dat was nieuw - goed verliep.")  # a dash, no bullet
