@@ -19,7 +19,7 @@ from corpus.parsing import SIGNATURE
 from embeddings.store import Index, Sentence
 from qa.analyse import DOCUMENT_NOUN
 from qa.answer_kinds import holds
-from qa.features import SENTENCE_FEATURES, answer_row, sentence_row
+from qa.features import SENTENCE_FEATURES, answer_row, sentence_row, term_overlap
 from qa.models import Draft, Query, Quote, ScoredPassage
 from qa.retrieve import Retrieved
 from qa.weights import LinearModel, fitted
@@ -200,6 +200,8 @@ class ExtractiveReader:
             quotes[0] = with_next(quotes[0], lead.index, index.sentences)
         quotes = [quotes[0], *(q for q in quotes[1:] if not overlaps(q, quotes[0]))]
         part = letter_part_sentences(query, passages, index)
+        # of several signatures, the one whose words the question shares ("as chair of the Foreign Affairs committee")
+        part.sort(key=lambda j: -term_overlap(retrieved.terms, index.sentences[j].text))
         if part:
             # the date line or signature answers; the best sentence shows why this letter was picked
             s = index.sentences[part[0]]

@@ -269,3 +269,26 @@ def test_a_paper_s_sending_date_is_read_from_the_list_of_papers_that_dates_it(as
     answer = assistant.ask(question)
     assert not answer.abstained, answer.answer
     assert any("2 februari 2023" in c.quote for c in answer.citations)
+
+
+def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import HashingEncoder, fake_crosslingual_encoder
+
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "verslag.txt").write_text(
+        "VERSLAG VAN EEN COMMISSIEDEBAT\n\nVastgesteld 3 maart 2023\n\n"
+        "De vaste commissie voor Defensie en de vaste commissie voor Buitenlandse Zaken hebben op 1 februari 2023 "
+        "overleg gevoerd met de heer Jansen, Minister van Defensie, over de oostflank.\n\n"
+        "De voorzitter van de vaste commissie voor Defensie, Van der Berg\n\n"
+        "De voorzitter van de vaste commissie voor Buitenlandse Zaken, Claes\n\n"
+        "De minister zegt dat Nederland driehonderd militairen naar Litouwen stuurt.\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(tmp_path / "letters")
+    xl = fake_crosslingual_encoder()
+    index = build_index(tmp_path / "i", corpus, HashingEncoder(), progress=False, crosslingual=xl)
+    small = Assistant(corpus, index, HashingEncoder(), crosslingual=xl)
+    for committee, chair in (("Buitenlandse Zaken", "Claes"), ("Defensie", "Van der Berg")):
+        answer = small.ask(f"Wie ondertekende het verslag namens de commissie voor {committee}?")
+        assert not answer.abstained and answer.citations[0].quote.endswith(chair), answer.answer
