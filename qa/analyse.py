@@ -53,7 +53,9 @@ LETTER_PARTS = {
     r"\b(stuurde|stuurden|verstuurde|verstuurden|zond|zonden|send|sent)\b.{0,60}\b(brief|verslag|agenda|letter|report)\b"
     r"|\b(datum|date)\b.{0,30}\b(brief|verslag|agenda|letter|report)\b|\b(gedateerd|dated)\b",
     "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
-    r"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{0,40}\b(brief|verslag|agenda|letter|report)\b",
+    r"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{0,40}\b(brief|verslag|agenda|letter|report)\b"
+    r"|\b(wie|who|welke (minister|bewindsperso)\w*|which minister\w*)\b.{0,30}"
+    r"\b(beantwoordde|beantwoordden|answered)\b.{0,20}\b(kamervragen|vragen|questions)\b",
 }
 # A sentence naming a paper ("de brief ... d.d. 21 juni 2018", "Kamerstuk 28 676, nr. 497") may date it.
 DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)

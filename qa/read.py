@@ -32,7 +32,10 @@ ANAPHORA = re.compile(
 
 
 OPENING_KINDS = ("day", "time", "person")
-SIGNED = re.compile(r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^.]*,\s*\S")  # signed by
+SIGNED = re.compile(  # signed by; Kamervragen name who answered them
+    r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^.]*,\s*\S"
+    r"|^(?i:beantwoord door|antwoord(en)? van de (minister|staatssecretaris))\b"
+)
 KIND_HOLDS = SENTENCE_FEATURES.index("kind_holds")
 
 

@@ -292,3 +292,15 @@ def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
     for committee, chair in (("Buitenlandse Zaken", "Claes"), ("Defensie", "Van der Berg")):
         answer = small.ask(f"Wie ondertekende het verslag namens de commissie voor {committee}?")
         assert not answer.abstained and answer.citations[0].quote.endswith(chair), answer.answer
+
+
+def test_who_answered_kamervragen_asks_for_the_line_that_names_them():
+    from qa.read import SIGNED
+
+    assert analyse("Welke ministers beantwoordden de vragen over de vliegbasis?").letter_part == "signatory"
+    assert analyse("Who answered the parliamentary questions about the air base?").letter_part == "signatory"
+    assert analyse("Wie beantwoordde de Kamervragen over de oefening?").letter_part == "signatory"
+    assert analyse("Welke vragen werden beantwoord?").letter_part is None
+    assert SIGNED.match("Beantwoord door Stef Blok (minister buitenlandse zaken) (VVD)")
+    assert SIGNED.match("Antwoorden van de minister van Buitenlandse Zaken op vragen van het lid De Roon")
+    assert not SIGNED.match("Antwoord vraag 1") and not SIGNED.match("De minister zei dat het goed ging.")
