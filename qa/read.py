@@ -31,7 +31,7 @@ ANAPHORA = re.compile(
 )
 
 
-OPENING_KINDS = ("day", "time", "person")
+OPENING_KINDS = ("day", "time", "person", "duration")
 SIGNED = re.compile(  # signed by; Kamervragen name who answered them
     r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^.]*,\s*\S"
     r"|^(?i:beantwoord door|antwoord(en)? van de (minister|staatssecretaris))\b"

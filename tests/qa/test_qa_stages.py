@@ -304,3 +304,12 @@ def test_who_answered_kamervragen_asks_for_the_line_that_names_them():
     assert SIGNED.match("Beantwoord door Stef Blok (minister buitenlandse zaken) (VVD)")
     assert SIGNED.match("Antwoorden van de minister van Buitenlandse Zaken op vragen van het lid De Roon")
     assert not SIGNED.match("Antwoord vraag 1") and not SIGNED.match("De minister zei dat het goed ging.")
+
+
+def test_a_kamervraag_s_header_lines_answer_when_who_and_how_long_only():
+    from qa.read import quotable
+
+    line = "Beantwoord 6 januari 2020 (na 46 dagen)"
+    assert quotable(line, "kamervragen", analyse("Hoe lang duurde het voordat de vragen beantwoord waren?"))
+    assert quotable(line, "kamervragen", analyse("Wanneer werden de vragen beantwoord?"))
+    assert not quotable(line, "kamervragen", analyse("Wat antwoordde de minister over de vliegbasis?"))
