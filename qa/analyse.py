@@ -48,7 +48,7 @@ KIND_WORDS = {
 # The part of the letter itself a question asks about: when it was sent, who signed it.
 LETTER_PARTS = {
     "date": r"\b(wanneer|welke datum|when|what date|on what date)\b.{0,80}"
-    r"\b(brief|verslag|agenda|letter|report)\b.{0,80}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|vastgesteld|sent|dated|written|adopted)\b"
+    r"\b(brief|verslag|agenda|letter|report)\b.{0,120}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|vastgesteld|sent|dated|written|adopted)\b"
     r"|\b(wanneer|welke datum|when|what date|on what date)\b.{0,60}"
     r"\b(stuurde|stuurden|verstuurde|verstuurden|zond|zonden|send|sent)\b.{0,60}\b(brief|verslag|agenda|letter|report)\b"
     r"|\b(datum|date)\b.{0,30}\b(brief|verslag|agenda|letter|report)\b|\b(gedateerd|dated)\b",

@@ -252,6 +252,8 @@ def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kin
     # a committee report's own date is the day it was adopted ("Vastgesteld 8 januari 2025")
     assert analyse("When was the report of the NATO and OSCE debate with the minister adopted?").letter_part == "date"
     assert analyse("Wanneer is het verslag van het commissiedebat vastgesteld?").letter_part == "date"
+    long_subject = "When was the report of the committee meeting with the minister on the NATO ministerial adopted?"
+    assert analyse(long_subject).letter_part == "date"
     # "verslag" / "report" names a committee's report as much as a meeting report
     adopted = analyse("When was the report of the debate with the minister adopted?")
     assert adopted.doc_kinds == ("meeting_report",) and asks_own_part(adopted, top("committee_report"))
@@ -313,3 +315,16 @@ def test_a_kamervraag_s_header_lines_answer_when_who_and_how_long_only():
     assert quotable(line, "kamervragen", analyse("Hoe lang duurde het voordat de vragen beantwoord waren?"))
     assert quotable(line, "kamervragen", analyse("Wanneer werden de vragen beantwoord?"))
     assert not quotable(line, "kamervragen", analyse("Wat antwoordde de minister over de vliegbasis?"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Op welke dagen vond de NAVO-top plaats?",
+        "Op welke data kwamen de ministers bijeen?",
+        "On which days did the ministers meet in Brussels?",
+        "On what dates were the talks held?",
+    ],
+)
+def test_which_days_asks_for_a_day_as_which_day_does(question):
+    assert asked_kind(question) == "day"
