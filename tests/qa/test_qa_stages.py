@@ -252,7 +252,10 @@ def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kin
     # a committee report's own date is the day it was adopted ("Vastgesteld 8 januari 2025")
     assert analyse("When was the report of the NATO and OSCE debate with the minister adopted?").letter_part == "date"
     assert analyse("Wanneer is het verslag van het commissiedebat vastgesteld?").letter_part == "date"
-    long_subject = "When was the report of the committee meeting with the minister on the NATO ministerial adopted?"
+    long_subject = (
+        "When was the report of the committee meeting with the minister on the October 2015 NATO defence ministerial "
+        "formally adopted?"
+    )
     assert analyse(long_subject).letter_part == "date"
     # "verslag" / "report" names a committee's report as much as a meeting report
     adopted = analyse("When was the report of the debate with the minister adopted?")
