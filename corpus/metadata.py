@@ -51,6 +51,7 @@ def kind_data() -> dict:
     data["meeting_re"] = re.compile(data["meeting_nouns"], flags)
     data["frame_res"] = [re.compile(c, flags) for c in data["frame_lines"]]
     data["opening_res"] = [re.compile(c, flags) for c in data["opening_lines"]]
+    data["paper_res"] = [re.compile(c, flags) for c in data["paper_lines"]]
     return data
 
 
@@ -80,6 +81,13 @@ def is_frame_line(text: str, kind: str = "unknown") -> bool:
     formula, a committee report's opening, a question (a Kamervraag's answer is what answers)."""
     text = text.strip().lstrip("•–-·* ").strip()
     return is_header_line(text) or any(p.search(text) for p in kind_data()["frame_res"])
+
+
+def is_paper_line(text: str) -> bool:
+    """An item of a list of papers ("21 mei 2025 inzake geannoteerde agenda …", "de brief van … d.d. …"): it says
+    that a paper exists (its date, sender, subject, number), not what a meeting decided."""
+    text = text.strip().lstrip("•–-·* ").strip()
+    return any(p.search(text) for p in kind_data()["paper_res"])
 
 
 def is_opening_line(text: str) -> bool:

@@ -10,7 +10,7 @@ from datetime import date
 from corpus.errors import QuestionError
 from corpus.metadata import MONTHS as DUTCH_MONTHS
 from corpus.metadata import dates_in, kind_data
-from qa.answer_kinds import asked_kind
+from qa.answer_kinds import asked_kind, asks_outcome
 from qa.gazetteer import countries_in
 from qa.language import detect_language
 from qa.models import Query
@@ -125,4 +125,5 @@ def analyse(question: str, history: Sequence[tuple[str, str]] = ()) -> Query:
         countries=tuple(sorted(countries_in(search_text))),
         doc_kinds=named_kinds(search_text),
         letter_part=letter_part(text),
+        asks_outcome=asks_outcome(text),
     )

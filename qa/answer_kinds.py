@@ -36,6 +36,7 @@ def _data() -> dict:
         "answer": {k: compiled(v) for k, v in data["answer"].items() if v != ["@gazetteer"]},
         "strip": {k: compiled(v) for k, v in data.get("strip", {}).items()},
         "injection": re.compile(data["injection"], re.IGNORECASE),
+        "outcome": re.compile(data["outcome"], re.IGNORECASE),
         "months": data["months"],
     }
 
@@ -65,6 +66,11 @@ def holds(text: str, kind: str | None, question: str = "") -> bool:
     for pattern in _data()["strip"].get(kind, ()):
         text = pattern.sub(" ", text)
     return any(p.search(text) for p in _data()["answer"][kind])
+
+
+def asks_outcome(question: str) -> bool:
+    """Whether the question asks what a meeting decided or agreed (which no mere list of papers tells)."""
+    return bool(_data()["outcome"].search(question))
 
 
 def is_injection(question: str) -> bool:

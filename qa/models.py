@@ -22,6 +22,7 @@ class Query:
     countries: tuple[str, ...] = ()  # ISO codes
     doc_kinds: tuple[str, ...] = ()  # the kinds of document it names ("volgens de geannoteerde agenda")
     letter_part: str | None = None  # "date" or "signatory": asks about the letter itself
+    asks_outcome: bool = False  # what a meeting decided or agreed: a list of papers never tells
 
 
 @dataclass(frozen=True)

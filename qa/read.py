@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.metadata import is_date_line, is_frame_line, is_opening_line
+from corpus.metadata import is_date_line, is_frame_line, is_opening_line, is_paper_line
 from corpus.parsing import SIGNATURE
 from embeddings.store import Index, Sentence
 from qa.analyse import DOCUMENT_NOUN
@@ -53,9 +53,11 @@ class SentenceCandidate:
 
 
 def quotable(text: str, kind: str, query: Query) -> bool:
-    """Header and date lines, Kamervragen's questions and lists of papers never answer; the opening formula and a
-    committee report's opening only where the question asks when a meeting was, who took part, or about the
-    letter itself."""
+    """Header and date lines and Kamervragen's questions never answer, nor does a list of papers what a meeting
+    decided; the opening formula and a committee report's opening only where the question asks when a meeting was,
+    who took part, how long something took, or about the letter itself."""
+    if query.asks_outcome and is_paper_line(text):
+        return False
     if not is_frame_line(text, kind):
         return True
     return is_opening_line(text) and (query.letter_part is not None or query.answer_kind in OPENING_KINDS)

@@ -331,3 +331,19 @@ def test_a_kamervraag_s_header_lines_answer_when_who_and_how_long_only():
 )
 def test_which_days_asks_for_a_day_as_which_day_does(question):
     assert asked_kind(question) == "day"
+
+
+def test_a_list_of_papers_says_when_and_about_what_not_what_was_decided():
+    from qa.read import quotable
+
+    item = "21 mei 2025 inzake geannoteerde agenda bijeenkomst NAVO-ministers van Defensie in Brussel op 5 juni 2025;"
+    assert quotable(item, "committee_report", analyse("Op welke datum kwamen de ministers in Brussel bijeen?"))
+    assert quotable(item, "committee_report", analyse("Where did the defence ministers meet in June 2025?"))
+    for question in (
+        "Wat besloten de ministers op hun bijeenkomst in Brussel?",
+        "What was agreed at the defence ministers' meeting of 5 June 2025?",
+        "Welke moties werden ingediend na het debat?",
+    ):
+        assert analyse(question).asks_outcome and not quotable(item, "committee_report", analyse(question))
+    said = "De ministers besloten tot een nieuw fonds voor medische artikelen."
+    assert quotable(said, "committee_report", analyse("Wat besloten de ministers?"))
