@@ -64,6 +64,17 @@ def time_mismatch(query: Query, p: ScoredPassage) -> float:
     )
 
 
+QUANTITY_KINDS = ("percentage", "money", "count")
+YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def about_other_years(query: Query, text: str) -> bool:
+    """Whether the text names years and every year the question names lies outside their span: a quantity is
+    tied to its time ("2% van het bbp in 2024" tells nothing about 2019; "van 2022 tot 2025" covers 2024)."""
+    named = [int(y) for y in YEAR.findall(text)]
+    return bool(query.years and named) and all(not min(named) <= y <= max(named) for y in query.years)
+
+
 PASSAGE_FEATURES = (
     "fused", "dense_gap", "crosslingual_gap", "terms", "kind_holds", "letter_time", "text_time", "time_mismatch",
     "doc_kind", "frame", "bm25", "bm25_english", "dense_passage",

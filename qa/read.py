@@ -19,7 +19,7 @@ from corpus.parsing import SIGNATURE
 from embeddings.store import Index, Sentence
 from qa.analyse import DOCUMENT_NOUN
 from qa.answer_kinds import holds
-from qa.features import SENTENCE_FEATURES, answer_row, sentence_row, term_overlap
+from qa.features import QUANTITY_KINDS, SENTENCE_FEATURES, about_other_years, answer_row, sentence_row, term_overlap
 from qa.models import Draft, Query, Quote, ScoredPassage
 from qa.retrieve import Retrieved
 from qa.weights import LinearModel, fitted
@@ -213,8 +213,11 @@ class ExtractiveReader:
             own = next(p for p in passages if p.doc_id == s.doc_id)
             quotes = [Quote(s.doc_id, s.start, s.end, 1.0, own), *quotes[:1]]
         kind = query.answer_kind
-        kind_found = kind is None or any(holds(index.sentences[found[i].index].text, kind, query.text) for i in chosen)
-        kind_found = kind_found or bool(part)
+        texts = [index.sentences[found[i].index].text for i in chosen]
+        holding = [t for t in texts if holds(t, kind, query.text)]
+        timely = [t for t in holding if kind not in QUANTITY_KINDS or not about_other_years(query, t)]
+        kind_found = kind is None or bool(timely) or bool(part)
+        other_years = bool(holding) and not timely
         letter_texts = {lead.passage.doc_id: letter_text_of(index, lead.passage.doc_id)}
         top_text = " ".join(f"{p.title} {p.passage.heading} {p.passage.text}" for p in passages[:3])
         lead_text = index.sentences[lead.index].text
@@ -235,7 +238,7 @@ class ExtractiveReader:
         missing = asks_own_part(query, passages) and not part and not dated
         return Draft(
             tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence,
-            note=f"no {query.letter_part}" if missing else "",
+            note=f"no {query.letter_part}" if missing else "other years" if other_years and not part else "",
         )  # fmt: skip
 
 

@@ -47,6 +47,10 @@ MESSAGES = {
         "De gevonden zinnen noemen geen {kind}.",
         "The sentences found name no {kind}.",
     ),
+    "other_time": (
+        "De gevonden zinnen noemen een {kind} voor een ander jaar dan {when}.",
+        "The sentences found give a {kind} for another year than {when}.",
+    ),
     "letter_part_missing": (
         "De brief die het best past, vermeldt niet {what}.",
         "The best matching letter does not state {what_en}.",
@@ -145,6 +149,9 @@ def check_citations(query, retrieved, draft, covered, floors):
 def check_kind(query, retrieved, draft, covered, floors):
     if draft.text is None and not draft.kind_found and query.answer_kind:
         names = KIND_NAMES.get(query.answer_kind, (query.answer_kind, query.answer_kind))
+        if draft.note == "other years":
+            when = ", ".join(map(str, query.years))
+            return refusal("other_time", query.language, kind=names[query.language == "en"], when=when)
         return refusal("answer_kind_missing", query.language, kind=names[query.language == "en"])
     return None
 

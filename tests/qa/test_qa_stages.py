@@ -347,3 +347,19 @@ def test_a_list_of_papers_says_when_and_about_what_not_what_was_decided():
         assert analyse(question).asks_outcome and not quotable(item, "committee_report", analyse(question))
     said = "De ministers besloten tot een nieuw fonds voor medische artikelen."
     assert quotable(said, "committee_report", analyse("Wat besloten de ministers?"))
+
+
+def test_a_quantity_for_another_year_does_not_answer_and_says_why():
+    from qa.features import about_other_years
+    from qa.models import Draft
+    from qa.verify import check_kind
+
+    q2019 = analyse("Welk percentage van het bbp gaf Nederland in 2019 uit aan defensie?")
+    assert about_other_years(q2019, "Nederland streeft naar 2% van het bbp in 2024.")
+    assert not about_other_years(q2019, "Van 2017 tot en met 2021 steeg het aandeel tot 1,4%.")  # a span with 2019
+    assert not about_other_years(q2019, "Het aandeel steeg tot 1,4%.")  # names no year: may well be about 2019
+    assert not about_other_years(analyse("Welk percentage gaf Nederland uit?"), "2% in 2024")
+    refused = check_kind(q2019, None, Draft((), 0.5, "extractive", kind_found=False, note="other years"), None, None)
+    assert refused.code == "other_time" and "2019" in refused.message
+    plain = check_kind(q2019, None, Draft((), 0.5, "extractive", kind_found=False), None, None)
+    assert plain.code == "answer_kind_missing"
