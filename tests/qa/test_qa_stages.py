@@ -104,6 +104,7 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Op hoeveel militairen komt de Nederlandse bijdrage uit?", "count"),  # soldiers counted, not money
         ("Hoeveel draagt Nederland bij aan het fonds?", "money"),
         ("Hoeveel werd er in totaal bijgedragen aan het fonds?", "money"),
+        ("How much will the three-year extension of the Dutch contribution in Lithuania cost?", "money"),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
