@@ -111,6 +111,12 @@ def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind
 
 
+def test_a_party_written_out_holds_a_party():
+    assert holds("de nieuwe woordvoerder Defensie van de Partij van de Arbeid", "party", "Welke partij?")
+    assert holds("Het Forum voor Democratie stemde tegen.", "party", "Which party voted against?")
+    assert not holds("De partij van de minister stemde voor.", "party", "Welke partij stemde voor?")
+
+
 def test_a_labelled_chair_or_clerk_line_holds_a_person():
     assert holds("Voorzitter: Wilders", "person", "Wie zat het debat voor?")
     assert holds("Griffier: Van Toor", "person", "Who was the clerk?")
