@@ -75,6 +75,26 @@ def about_other_years(query: Query, text: str) -> bool:
     return bool(query.years and named) and all(not min(named) <= y <= max(named) for y in query.years)
 
 
+def names_day(text: str, day: date) -> bool:
+    """Whether the text names that day of that month ("8 en 9 oktober", "October 8"), in any year or none."""
+    months = f"{MONTH_NAMES[day.month - 1]}|{ENGLISH_MONTH_NAMES[day.month - 1]}"
+    pattern = rf"(?<!\d){day.day}(?!\d)[^.\n]{{0,25}}\b({months})\b|\b({months})\s+{day.day}(?!\d)"
+    return bool(re.search(pattern, text, re.IGNORECASE))
+
+
+def on_other_day(query: Query, texts: Sequence[str], passages: Sequence[ScoredPassage]) -> bool:
+    """Whether a question naming a day is answered from letters none of which is dated or met within a day of it
+    (a meeting spans two days) and whose quotes never name it: "the meeting of 8 October 2015" is not answered
+    from a letter about another meeting."""
+    if not query.dates:
+        return False
+    for p in passages:
+        days = {*p.meeting_dates, *((p.letter_date,) if p.letter_date else ())}
+        if any(abs((asked - d).days) <= 1 for asked in query.dates for d in days):
+            return False
+    return not any(names_day(t, d) for t in texts for d in query.dates)
+
+
 PASSAGE_FEATURES = (
     "fused", "dense_gap", "crosslingual_gap", "terms", "kind_holds", "letter_time", "text_time", "time_mismatch",
     "doc_kind", "frame", "bm25", "bm25_english", "dense_passage",

@@ -19,7 +19,15 @@ from corpus.parsing import SIGNATURE
 from embeddings.store import Index, Sentence
 from qa.analyse import DOCUMENT_NOUN
 from qa.answer_kinds import holds
-from qa.features import QUANTITY_KINDS, SENTENCE_FEATURES, about_other_years, answer_row, sentence_row, term_overlap
+from qa.features import (
+    QUANTITY_KINDS,
+    SENTENCE_FEATURES,
+    about_other_years,
+    answer_row,
+    on_other_day,
+    sentence_row,
+    term_overlap,
+)
 from qa.models import Draft, Query, Quote, ScoredPassage
 from qa.retrieve import Retrieved
 from qa.weights import LinearModel, fitted
@@ -157,6 +165,11 @@ def letter_text_of(index: Index, doc_id: str) -> str:
     return " ".join(index.sentences[j].text for j in index.sentences_of_letter(doc_id))
 
 
+def quote_text(index: Index, quote: Quote) -> str:
+    sentences = (index.sentences[j] for j in index.sentences_of_letter(quote.doc_id))
+    return " ".join(s.text for s in sentences if quote.start <= s.start < quote.end)
+
+
 class ExtractiveReader:
     name = "extractive"
 
@@ -236,9 +249,12 @@ class ExtractiveReader:
             for t in (index.sentences[found[i].index].text for i in chosen)
         )
         missing = asks_own_part(query, passages) and not part and not dated
+        quoted = [quote_text(index, q) for q in quotes]
+        other_day = not part and on_other_day(query, quoted, [q.passage for q in quotes])
+        note = "other years" if other_years else "other day" if other_day else ""
         return Draft(
             tuple(quotes), float(probability[chosen[0]]), self.name, kind_found=kind_found, evidence=evidence,
-            note=f"no {query.letter_part}" if missing else "other years" if other_years and not part else "",
+            note=f"no {query.letter_part}" if missing else note if not part else "",
         )  # fmt: skip
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corpus.metadata import format_dates
 from embeddings.store import Index
 from qa.answer_kinds import is_injection
-from qa.features import ANSWER_FEATURES
+from qa.features import ANSWER_FEATURES, ENGLISH_MONTH_NAMES
 from qa.models import Draft, Query, Refusal
 from qa.retrieve import Retrieved
 from qa.weights import fitted
@@ -50,6 +51,10 @@ MESSAGES = {
     "other_time": (
         "De gevonden zinnen noemen een {kind} voor een ander jaar dan {when}.",
         "The sentences found give a {kind} for another year than {when}.",
+    ),
+    "other_day": (
+        "De gevonden brieven zijn niet van {when} en noemen die dag niet.",
+        "The letters found are not from {when} and do not name that day.",
     ),
     "letter_part_missing": (
         "De brief die het best past, vermeldt niet {what}.",
@@ -156,6 +161,17 @@ def check_kind(query, retrieved, draft, covered, floors):
     return None
 
 
+def check_day(query, retrieved, draft, covered, floors):
+    """Asked about a day (a meeting's), where the letters quoted are from other days and never name it."""
+    if draft.text is None and draft.note == "other day":
+        if query.language == "en":
+            when = format_dates(query.dates, [m.capitalize() for m in ENGLISH_MONTH_NAMES], "and")
+        else:
+            when = format_dates(query.dates)
+        return refusal("other_day", query.language, when=when)
+    return None
+
+
 def check_letter_part(query, retrieved, draft, covered, floors):
     """Asked when a letter was dated or who signed it, where the letter that fits states neither."""
     if draft.note.startswith("no ") and query.letter_part:
@@ -188,7 +204,7 @@ def check_confidence(query, retrieved, draft, covered, floors):
 
 CHECKS: tuple[Check, ...] = (
     check_injection, check_filter, check_found, check_time, check_citations, check_off_topic, check_letter_part,
-    check_kind, check_confidence,
+    check_kind, check_day, check_confidence,
 )  # fmt: skip
 
 

@@ -123,6 +123,35 @@ def test_a_labelled_chair_or_clerk_line_holds_a_person():
     assert not holds("Voorzitter: de commissie besloot", "person", "Wie zat het debat voor?")
 
 
+def test_a_dutch_word_that_looks_like_an_english_number_is_no_count():
+    assert not holds("De troepen staan ten oosten van de grens.", "count")  # "ten" is a Dutch preposition here
+    assert not holds("Dat werd in acht genomen.", "count")  # "in acht nemen": take into account
+    assert holds("Ten soldiers were sent.", "count") and holds("Acht landen doen mee.", "count")
+
+
+def test_a_question_about_another_day_is_not_answered_from_a_letter_of_other_days(assistant):
+    from qa.features import on_other_day
+    from qa.models import Draft
+    from qa.verify import check_day
+
+    report = {p.doc_id: p for p in assistant.search("oostflank minister Litouwen", k=10, method="bm25")}[
+        "commissiedebat-2023"
+    ]
+    said = "De minister zegt dat Nederland driehonderd militairen naar Litouwen stuurt."
+    assert not on_other_day(analyse("Wat zei de minister in het debat van 15 februari 2023?"), [said], [report])
+    assert not on_other_day(analyse("What did the minister say on 16 February 2023?"), [said], [report])  # a day on
+    other = analyse("Wat zei de minister in het debat van 3 april 2023 over Litouwen?")
+    assert on_other_day(other, [said], [report])
+    assert not on_other_day(other, ["Op 3 april zegt de minister dat Nederland troepen stuurt."], [report])
+    assert not on_other_day(analyse("Wat zei de minister in 2023 over Litouwen?"), [said], [report])  # no day named
+    refused = check_day(other, None, Draft((), 0.5, "extractive", note="other day"), None, None)
+    assert refused.code == "other_day" and "3 april 2023" in refused.message
+    english = check_day(
+        analyse("What did the minister say on 3 April 2023?"), None, Draft((), 0.5, "x", note="other day"), None, None
+    )
+    assert "3 April 2023" in english.message
+
+
 def test_a_time_of_day_is_held_by_a_clock_time_not_by_a_date():
     assert holds("Aanvang 14.30 uur.", "clock") and holds("Hij vertrok om half drie.", "clock")
     assert not holds("Het overleg vond plaats op 22 mei 2025.", "clock")
