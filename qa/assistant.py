@@ -22,7 +22,7 @@ from qa.analyse import analyse
 from qa.models import Answer, ScoredPassage
 from qa.read import ExtractiveReader, Reader
 from qa.render import render
-from qa.rerank import FeatureReranker, Reranker
+from qa.rerank import FeatureReranker, Reranker, answerable_first
 from qa.retrieve import RetrievalConfig, Retriever, validate_k
 from qa.verify import Floors, coverage, verify
 from qa.weights import fitted
@@ -200,9 +200,11 @@ class Assistant:
         """The passages for a question, best first: retrieved, then reranked (a bare method is not reranked)."""
         self._check_doc_ids(doc_ids)
         k = validate_k(k)
-        retrieved = self.retriever.retrieve(analyse(question), doc_ids, since, until, method=method)
-        ranked = retrieved.passages if method else self.reranker.rerank(retrieved, self.index)
-        return list(ranked[:k])
+        query = analyse(question)
+        retrieved = self.retriever.retrieve(query, doc_ids, since, until, method=method)
+        if method:
+            return list(retrieved.passages[:k])
+        return list(answerable_first(self.reranker.rerank(retrieved, self.index)[:k], query, self.index))
 
     def ask(
         self,
@@ -218,7 +220,7 @@ class Assistant:
         k = validate_k(k)
         query = analyse(question, history)
         retrieved = self.retriever.retrieve(query, doc_ids, since, until)
-        ranked = self.reranker.rerank(retrieved, self.index)[:k]
+        ranked = answerable_first(self.reranker.rerank(retrieved, self.index)[:k], query, self.index)
         searched = time.perf_counter()
         draft = self.reader.read(retrieved, ranked, self.index)
         read = time.perf_counter()

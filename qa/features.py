@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from corpus.metadata import MONTH_NAMES, is_opening_line
+from corpus.metadata import MONTH_NAMES, is_frame_line, is_opening_line, is_paper_line
 from embeddings.lexical import tokenize
 from qa.answer_kinds import holds
 from qa.models import Query, ScoredPassage
@@ -62,6 +62,20 @@ def time_mismatch(query: Query, p: ScoredPassage) -> float:
     return (
         0.0 if {d.year for d in days} & set(query.years) or any(str(y) in p.passage.text for y in query.years) else 1.0
     )
+
+
+OPENING_KINDS = ("day", "time", "person", "duration")
+
+
+def quotable(text: str, kind: str, query: Query) -> bool:
+    """Header and date lines and Kamervragen's questions never answer, nor does a list of papers what a meeting
+    decided; the opening formula and a committee report's opening only where the question asks when a meeting was,
+    who took part, how long something took, or about the letter itself."""
+    if query.asks_outcome and is_paper_line(text):
+        return False
+    if not is_frame_line(text, kind):
+        return True
+    return is_opening_line(text) and (query.letter_part is not None or query.answer_kind in OPENING_KINDS)
 
 
 QUANTITY_KINDS = ("percentage", "money", "count")

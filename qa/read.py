@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.metadata import is_date_line, is_frame_line, is_opening_line, is_paper_line
+from corpus.metadata import is_date_line, is_frame_line
 from corpus.parsing import SIGNATURE
 from embeddings.store import Index, Sentence
 from qa.analyse import DOCUMENT_NOUN
@@ -25,6 +25,7 @@ from qa.features import (
     about_other_years,
     answer_row,
     on_other_day,
+    quotable,
     sentence_row,
     term_overlap,
 )
@@ -39,7 +40,6 @@ ANAPHORA = re.compile(
 )
 
 
-OPENING_KINDS = ("day", "time", "person", "duration")
 SIGNED = re.compile(  # signed by; Kamervragen name who answered them
     r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^.]*,\s*\S"
     r"|^(?i:beantwoord door|antwoord(en)? van de (minister|staatssecretaris))\b"
@@ -58,17 +58,6 @@ class SentenceCandidate:
     index: int  # into index.sentences
     passage: ScoredPassage
     features: tuple[float, ...]
-
-
-def quotable(text: str, kind: str, query: Query) -> bool:
-    """Header and date lines and Kamervragen's questions never answer, nor does a list of papers what a meeting
-    decided; the opening formula and a committee report's opening only where the question asks when a meeting was,
-    who took part, how long something took, or about the letter itself."""
-    if query.asks_outcome and is_paper_line(text):
-        return False
-    if not is_frame_line(text, kind):
-        return True
-    return is_opening_line(text) and (query.letter_part is not None or query.answer_kind in OPENING_KINDS)
 
 
 def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
@@ -232,7 +221,8 @@ class ExtractiveReader:
         kind_found = kind is None or bool(timely) or bool(part)
         other_years = bool(holding) and not timely
         letter_texts = {lead.passage.doc_id: letter_text_of(index, lead.passage.doc_id)}
-        top_text = " ".join(f"{p.title} {p.passage.heading} {p.passage.text}" for p in passages[:3])
+        best = sorted(passages, key=lambda p: -p.score)[:3]  # as the reranker rates them, quotable or not
+        top_text = " ".join(f"{p.title} {p.passage.heading} {p.passage.text}" for p in best)
         lead_text = index.sentences[lead.index].text
         evidence = answer_row(
             query, float(probability[chosen[0]]), max(float(retrieved.sentence_dense[c.index]) for c in found),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -10,8 +11,8 @@ import numpy as np
 
 from corpus.metadata import is_frame_line
 from embeddings.store import Index
-from qa.features import passage_features
-from qa.models import ScoredPassage
+from qa.features import passage_features, quotable
+from qa.models import Query, ScoredPassage
 from qa.retrieve import Retrieved
 from qa.weights import LinearModel, fitted
 
@@ -43,6 +44,21 @@ def passage_arrays(retrieved: Retrieved, index: Index) -> np.ndarray:
         retrieved.query, retrieved.passages, np.array(dense), np.array(xl) if xl else None, retrieved.terms,
         np.array(frame),
     )  # fmt: skip
+
+
+def answers_anything(p: ScoredPassage, query: Query, index: Index) -> bool:
+    """Whether the passage holds a sentence that may be quoted for the question: a letterhead, a list of papers for
+    an outcome question, or a Kamervraag's questions rank below any passage that could answer."""
+    return any(quotable(index.sentences[j].text, p.kind, query) for j in index.sentences_of(p.passage.passage_id))
+
+
+def answerable_first(passages: Sequence[ScoredPassage], query: Query, index: Index) -> tuple[ScoredPassage, ...]:
+    """Of the passages read or shown, those that could answer first, each group in its order. The set is kept: the
+    reader weighs a sentence's passage against the best one read, quotable or not."""
+    if query.letter_part is not None:  # its answer is the top letter's own line, whatever the passage
+        return tuple(passages)
+    ordered = sorted(passages, key=lambda p: not answers_anything(p, query, index))
+    return tuple(replace(p, rank=rank) for rank, p in enumerate(ordered, start=1))
 
 
 class FeatureReranker:

@@ -152,6 +152,15 @@ def test_a_question_about_another_day_is_not_answered_from_a_letter_of_other_day
     assert "3 April 2023" in english.message
 
 
+def test_a_passage_with_nothing_to_quote_ranks_below_one_that_can_answer(assistant):
+    ranked = assistant.search("Klopt het dat de cyberoefening in Tallinn is uitgesteld?")  # the Kamervraag's words
+    assert [p.rank for p in ranked] == list(range(1, len(ranked) + 1))
+    texts = [p.passage.text for p in ranked]
+    asked = next(i for i, t in enumerate(texts) if t.startswith("Klopt het"))
+    answered = next(i for i, t in enumerate(texts) if "verplaatst naar november" in t)
+    assert answered < asked
+
+
 def test_a_time_of_day_is_held_by_a_clock_time_not_by_a_date():
     assert holds("Aanvang 14.30 uur.", "clock") and holds("Hij vertrok om half drie.", "clock")
     assert not holds("Het overleg vond plaats op 22 mei 2025.", "clock")
