@@ -20,6 +20,7 @@ import numpy as np
 
 from corpus import Corpus, Passage
 from corpus.errors import IndexError_, MissingExtraError
+from corpus.metadata import is_header_line, is_opening_line
 from corpus.passages import sentence_spans
 from embeddings.crosslingual import vocabulary
 from embeddings.encoders import Encoder
@@ -37,7 +38,7 @@ from embeddings.passage_store import (
 from embeddings.vector_store import FLAT_THRESHOLD
 
 # 2: the vocabulary and its word vectors; 3: cross-lingual vectors; 4: document kinds; 5: words by USE where it ran
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6  # 6: passages are embedded without the lines that never answer
 HNSW_THRESHOLD = FLAT_THRESHOLD  # above this many passages exact search stops being cheap (docs/scale.md)
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
@@ -58,7 +59,15 @@ class IndexedPassage:
     @property
     def index_text(self) -> str:
         # Title and heading travel with the text: "oktober 2020" or "Irak" in a question finds them.
-        return f"{self.title}. {self.passage.heading}. {self.passage.text}"
+        return f"{self.title}. {self.passage.heading}. {said_text(self.passage.text)}"
+
+
+def said_text(text: str) -> str:
+    """The passage without its letterhead (kamerstuk number, addressee, place and date): lines that never answer
+    would otherwise make a letter's first passage look like the best match for any question about the letter."""
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    said = [s for s in sentences if not is_header_line(s) or is_opening_line(s)]
+    return " ".join(said) if said and len(said) < len(sentences) else text
 
 
 @dataclass(frozen=True)

@@ -429,3 +429,14 @@ def test_encoder_protocol_is_satisfied_by_the_fake(hashing_encoder):
     v = hashing_encoder.encode_passages(["Nederland draagt bij", "Irak missie"])
     assert v.shape == (2, hashing_encoder.dim)
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, rtol=1e-5)
+
+
+def test_a_passage_is_embedded_without_its_letterhead_but_a_letterhead_alone_is_kept():
+    from embeddings.store import said_text
+
+    head = "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\nDen Haag, 3 maart 2031"
+    said = "Nederland stuurt twee fregatten naar de Oostzee."
+    assert said_text(f"{head}\n\n{said}") == said  # the letterhead would match any question about the letter
+    assert said_text(head) == head  # nothing else to embed: the passage keeps its text
+    opening = "De vaste commissie voor Defensie heeft op 2 maart 2031 overleg gevoerd met de Minister van Defensie."
+    assert said_text(f"{opening}\n\n{said}") == f"{opening}\n\n{said}"  # an opening says when and who: kept
