@@ -38,7 +38,7 @@ from embeddings.passage_store import (
 from embeddings.vector_store import FLAT_THRESHOLD
 
 # 2: the vocabulary and its word vectors; 3: cross-lingual vectors; 4: document kinds; 5: words by USE where it ran
-FORMAT_VERSION = 6  # 6: passages are embedded without the lines that never answer
+FORMAT_VERSION = 6  # 6: passages are embedded without their letterhead and questions
 HNSW_THRESHOLD = FLAT_THRESHOLD  # above this many passages exact search stops being cheap (docs/scale.md)
 FILES = (
     "passages.jsonl", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "sentences.jsonl", "sentences.npy",
@@ -62,11 +62,16 @@ class IndexedPassage:
         return f"{self.title}. {self.passage.heading}. {said_text(self.passage.text)}"
 
 
+def is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
 def said_text(text: str) -> str:
-    """The passage without its letterhead (kamerstuk number, addressee, place and date): lines that never answer
-    would otherwise make a letter's first passage look like the best match for any question about the letter."""
+    """The passage without its letterhead (kamerstuk number, addressee, place and date) and the questions it
+    answers (a Kamervraag, a committee's questions): lines that never answer would otherwise make their passage
+    look like the best match for any question about the letter, or for the question itself."""
     sentences = [text[a:b] for a, b in sentence_spans(text)]
-    said = [s for s in sentences if not is_header_line(s) or is_opening_line(s)]
+    said = [s for s in sentences if not (is_header_line(s) or is_question(s)) or is_opening_line(s)]
     return " ".join(said) if said and len(said) < len(sentences) else text
 
 

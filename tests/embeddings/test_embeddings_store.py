@@ -438,5 +438,7 @@ def test_a_passage_is_embedded_without_its_letterhead_but_a_letterhead_alone_is_
     said = "Nederland stuurt twee fregatten naar de Oostzee."
     assert said_text(f"{head}\n\n{said}") == said  # the letterhead would match any question about the letter
     assert said_text(head) == head  # nothing else to embed: the passage keeps its text
+    asked = "Klopt het dat Nederland fregatten stuurt?"
+    assert said_text(f"{asked}\n\n{said}") == said  # the question it answers is not what the passage says
     opening = "De vaste commissie voor Defensie heeft op 2 maart 2031 overleg gevoerd met de Minister van Defensie."
     assert said_text(f"{opening}\n\n{said}") == f"{opening}\n\n{said}"  # an opening says when and who: kept
