@@ -46,16 +46,19 @@ KIND_WORDS = {
 }
 
 # The part of the letter itself a question asks about: when it was sent, who signed it.
+PAPER = r"brief|verslag|agenda|letter|report|overzicht|overview|rapportage|notitie|memo|document"
 LETTER_PARTS = {
-    "date": r"\b(wanneer|welke datum|when|what date|on what date)\b.{0,80}"
-    r"\b(brief|verslag|agenda|letter|report)\b.{0,120}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|vastgesteld|sent|dated|written|adopted)\b"
-    r"|\b(wanneer|welke datum|when|what date|on what date)\b.{0,60}"
-    r"\b(stuurde|stuurden|verstuurde|verstuurden|zond|zonden|send|sent)\b.{0,60}\b(brief|verslag|agenda|letter|report)\b"
-    r"|\b(datum|date)\b.{0,30}\b(brief|verslag|agenda|letter|report)\b|\b(gedateerd|dated)\b",
+    "date": r"^\W*(?:(?:en|and|op|on|in|tot|to)\s+)?(wanneer|welke datum|when|what date)\b.{0,80}"
+    rf"\b\w*({PAPER})\b.{{0,120}}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|vastgesteld|sent|dated|written|adopted)\b"
+    r"|^\W*(?:(?:en|and|op|on|in|tot|to)\s+)?(wanneer|welke datum|when|what date)\b.{0,60}"
+    rf"\b(stuurde|stuurden|verstuurde|verstuurden|zond|zonden|send|sent)\b.{{0,60}}\b\w*({PAPER})\b"
+    rf"|\b(datum|date)\b.{{0,30}}\b\w*({PAPER})\b|\b(gedateerd|dated)\b",
     "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
-    r"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{0,40}\b(brief|verslag|agenda|letter|report)\b"
+    rf"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{{0,40}}\b\w*({PAPER})\b"
     r"|\b(wie|who|welke (minister|bewindsperso)\w*|which minister\w*)\b.{0,30}"
     r"\b(beantwoordde|beantwoordden|answered)\b.{0,20}\b(kamervragen|vragen|questions)\b",
+    # who chaired the meeting a report records ("Voorzitter: X"), not who chairs the committee (who signs)
+    "chair": r"^\W*wie\b.{0,20}\bzat\b.{0,120}\bvoor\W*$|^\W*who\b.{0,20}\b(chaired|presided)\b",
 }
 # A sentence naming a paper ("de brief ... d.d. 21 juni 2018", "Kamerstuk 28 676, nr. 497") may date it.
 DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)

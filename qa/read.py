@@ -44,6 +44,7 @@ SIGNED = re.compile(  # signed by; Kamervragen name who answered them
     r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^.]*,\s*\S"
     r"|^(?i:beantwoord door|antwoord(en)? van de (minister|staatssecretaris))\b"
 )
+CHAIR = re.compile(r"^Voorzitter:\s*\S")  # a report's line naming who chaired the meeting
 KIND_HOLDS = SENTENCE_FEATURES.index("kind_holds")
 
 
@@ -66,13 +67,13 @@ def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
     if query.letter_part is None or not passages:
         return False
     named = set(query.doc_kinds)
-    if "meeting_report" in named:  # "verslag" / "report" names a committee's report too
-        named.add("committee_report")
+    if "meeting_report" in named:  # "verslag" / "report" names a committee's report, a progress report sent as a letter
+        named |= {"committee_report", "letter", "unknown"}
     return not named or passages[0].kind in named
 
 
 def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index: Index) -> list[int]:
-    """For a question about the letter itself, the top letter's date line or its signature."""
+    """For a question about the letter itself, the top letter's date line, its signature or its chair line."""
     if not asks_own_part(query, passages):
         return []
     doc_id = passages[0].doc_id
@@ -82,8 +83,10 @@ def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index
             continue
         for j in index.sentences_of(p.passage.passage_id):
             s = index.sentences[j]
-            if (query.letter_part == "date" and is_date_line(s.text)) or (
-                query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip()))
+            if (
+                (query.letter_part == "date" and is_date_line(s.text))
+                or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
+                or (query.letter_part == "chair" and CHAIR.match(s.text.strip()))
             ):
                 out.append(j)
     return out

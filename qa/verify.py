@@ -175,7 +175,10 @@ def check_day(query, retrieved, draft, covered, floors):
 def check_letter_part(query, retrieved, draft, covered, floors):
     """Asked when a letter was dated or who signed it, where the letter that fits states neither."""
     if draft.note.startswith("no ") and query.letter_part:
-        what = {"date": ("zijn datum", "its date"), "signatory": ("wie hem ondertekende", "who signed it")}
+        what = {
+            "date": ("zijn datum", "its date"), "signatory": ("wie hem ondertekende", "who signed it"),
+            "chair": ("wie het overleg voorzat", "who chaired the meeting"),
+        }  # fmt: skip
         nl, en = what.get(query.letter_part, (query.letter_part, query.letter_part))
         return refusal("letter_part_missing", query.language, what=nl, what_en=en)
     return None

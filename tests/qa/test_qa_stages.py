@@ -344,6 +344,36 @@ def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
         assert not answer.abstained and answer.citations[0].quote.endswith(chair), answer.answer
 
 
+def test_who_chaired_a_meeting_is_read_from_the_report_s_chair_line_not_its_signature(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import HashingEncoder, fake_crosslingual_encoder
+
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "verslag.txt").write_text(
+        "VERSLAG VAN EEN COMMISSIEDEBAT\n\nVastgesteld 3 maart 2031\n\n"
+        "De vaste commissie voor Defensie heeft op 1 februari 2031 overleg gevoerd met de heer Jansen, Minister van "
+        "Defensie, over de oostflank.\n\nDe voorzitter van de vaste commissie voor Defensie, Van der Berg\n\n"
+        "Voorzitter: Claes\n\nGriffier: De Wit\n\nDe minister zegt dat Nederland driehonderd militairen stuurt.\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(tmp_path / "letters")
+    xl = fake_crosslingual_encoder()
+    index = build_index(tmp_path / "i", corpus, HashingEncoder(), progress=False, crosslingual=xl)
+    small = Assistant(corpus, index, HashingEncoder(), crosslingual=xl)
+    for question in ("Wie zat het commissiedebat over de oostflank voor?", "Who chaired the committee debate?"):
+        assert analyse(question).letter_part == "chair"
+        answer = small.ask(question)
+        assert not answer.abstained and answer.citations[0].quote.startswith("Voorzitter: Claes"), answer.answer
+    assert analyse("Wie zat er namens de VVD in het debat?").letter_part is None  # sat in it, did not chair it
+    assert analyse("Wie was voorzitter van de vaste commissie voor Defensie?").letter_part is None  # who signs
+
+
+def test_a_paper_named_by_any_noun_or_compound_asks_its_own_date_but_not_in_a_subordinate_clause():
+    assert analyse("When was the 2031 DPCR overview sent to the Tweede Kamer?").letter_part == "date"
+    assert analyse("Wanneer is de voortgangsrapportage naar de Kamer gestuurd?").letter_part == "date"
+    assert analyse("Who was the ambassador when the overview was sent?").letter_part != "date"
+
+
 def test_who_answered_kamervragen_asks_for_the_line_that_names_them():
     from qa.read import SIGNED
 
