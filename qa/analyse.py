@@ -59,6 +59,11 @@ LETTER_PARTS = {
     r"\b(beantwoordde|beantwoordden|answered)\b.{0,20}\b(kamervragen|vragen|questions)\b",
     # who chaired the meeting a report records ("Voorzitter: X"), not who chairs the committee (who signs)
     "chair": r"^\W*wie\b.{0,20}\bzat\b.{0,120}\bvoor\W*$|^\W*who\b.{0,20}\b(chaired|presided)\b",
+    # when the meeting a report records began or closed ("Aanvang 14.30 uur", "Sluiting 16.05 uur")
+    "start": r"^\W*(hoe laat|(at )?what time)\b.{0,120}"
+    r"\b(begon|begonnen|startte|van start|geopend|aanvang|begin|began|start|started|open|opened)\b",
+    "end": r"^\W*(hoe laat|(at )?what time)\b.{0,120}"
+    r"\b(gesloten|sloot|eindigde|afgelopen|end|ended|close|closed|finish|finished)\b",
 }
 # A sentence naming a paper ("de brief ... d.d. 21 juni 2018", "Kamerstuk 28 676, nr. 497") may date it.
 DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)

@@ -45,6 +45,7 @@ SIGNED = re.compile(  # signed by; Kamervragen name who answered them
     r"|^(?i:beantwoord door|antwoord(en)? van de (minister|staatssecretaris))\b"
 )
 CHAIR = re.compile(r"^Voorzitter:\s*\S")  # a report's line naming who chaired the meeting
+CLOCK_LINES = {"start": re.compile(r"^Aanvang\s+\d"), "end": re.compile(r"^Sluiting\s+\d")}  # when it began, closed
 KIND_HOLDS = SENTENCE_FEATURES.index("kind_holds")
 
 
@@ -73,7 +74,8 @@ def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
 
 
 def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index: Index) -> list[int]:
-    """For a question about the letter itself, the top letter's date line, its signature or its chair line."""
+    """For a question about the letter itself, the top letter's date line, its signature, or the lines of a report
+    that say who chaired the meeting and when it began or closed."""
     if not asks_own_part(query, passages):
         return []
     doc_id = passages[0].doc_id
@@ -87,6 +89,7 @@ def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index
                 (query.letter_part == "date" and is_date_line(s.text))
                 or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
                 or (query.letter_part == "chair" and CHAIR.match(s.text.strip()))
+                or (query.letter_part in CLOCK_LINES and CLOCK_LINES[query.letter_part].match(s.text.strip()))
             ):
                 out.append(j)
     return out

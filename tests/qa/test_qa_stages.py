@@ -344,7 +344,7 @@ def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
         assert not answer.abstained and answer.citations[0].quote.endswith(chair), answer.answer
 
 
-def test_who_chaired_a_meeting_is_read_from_the_report_s_chair_line_not_its_signature(tmp_path):
+def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_lines(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from conftest import HashingEncoder, fake_crosslingual_encoder
 
@@ -353,7 +353,8 @@ def test_who_chaired_a_meeting_is_read_from_the_report_s_chair_line_not_its_sign
         "VERSLAG VAN EEN COMMISSIEDEBAT\n\nVastgesteld 3 maart 2031\n\n"
         "De vaste commissie voor Defensie heeft op 1 februari 2031 overleg gevoerd met de heer Jansen, Minister van "
         "Defensie, over de oostflank.\n\nDe voorzitter van de vaste commissie voor Defensie, Van der Berg\n\n"
-        "Voorzitter: Claes\n\nGriffier: De Wit\n\nDe minister zegt dat Nederland driehonderd militairen stuurt.\n",
+        "Voorzitter: Claes\n\nGriffier: De Wit\n\nAanvang 14.30 uur.\n\n"
+        "De minister zegt dat Nederland driehonderd militairen stuurt.\n",
         encoding="utf-8",
     )
     corpus = load_corpus(tmp_path / "letters")
@@ -364,6 +365,11 @@ def test_who_chaired_a_meeting_is_read_from_the_report_s_chair_line_not_its_sign
         assert analyse(question).letter_part == "chair"
         answer = small.ask(question)
         assert not answer.abstained and answer.citations[0].quote.startswith("Voorzitter: Claes"), answer.answer
+    for question in ("Hoe laat begon het commissiedebat?", "What time did the committee debate start?"):
+        answer = small.ask(question)
+        assert not answer.abstained and answer.citations[0].quote.startswith("Aanvang 14.30 uur"), answer.answer
+    closed = small.ask("At what time did the committee debate end?")  # the report has no "Sluiting" line
+    assert closed.abstained and closed.refusal_reason.code == "letter_part_missing"
     assert analyse("Wie zat er namens de VVD in het debat?").letter_part is None  # sat in it, did not chair it
     assert analyse("Wie was voorzitter van de vaste commissie voor Defensie?").letter_part is None  # who signs
 
