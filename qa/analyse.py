@@ -64,6 +64,10 @@ LETTER_PARTS = {
     r"\b(begon|begonnen|startte|van start|geopend|aanvang|begin|began|start|started|open|opened)\b",
     "end": r"^\W*(hoe laat|(at )?what time)\b.{0,120}"
     r"\b(gesloten|sloot|eindigde|afgelopen|end|ended|close|closed|finish|finished)\b",
+    # which or how many MPs took part in the meeting a report records ("Aanwezig zijn negen leden der Kamer, ...")
+    "attendance": r"^\W*(hoeveel|how many|welke|which|wie|who)\b.{0,40}"
+    r"\b(kamerleden|leden der kamer|mps|members of parliament|parlementariërs)\b.{0,100}"
+    r"\b(aanwezig|deel|waren er bij|took part|attended|present|were there|were at)\b",
 }
 # A sentence naming a paper ("de brief ... d.d. 21 juni 2018", "Kamerstuk 28 676, nr. 497") may date it.
 DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)

@@ -45,7 +45,12 @@ SIGNED = re.compile(  # signed by; Kamervragen name who answered them
     r"|^(?i:beantwoord door|antwoord(en)? van de (minister|staatssecretaris))\b"
 )
 CHAIR = re.compile(r"^Voorzitter:\s*\S")  # a report's line naming who chaired the meeting
-CLOCK_LINES = {"start": re.compile(r"^Aanvang\s+\d"), "end": re.compile(r"^Sluiting\s+\d")}  # when it began, closed
+LINES = {  # a report's lines that say when the meeting began and closed, and who took part
+    "start": re.compile(r"^Aanvang\s+\d"),
+    "end": re.compile(r"^Sluiting\s+\d"),
+    "attendance": re.compile(r"^Aanwezig zijn\b"),
+}
+SOFT_PARTS = ("attendance",)  # other letters say who took part in their own words: read those where the line is missing
 KIND_HOLDS = SENTENCE_FEATURES.index("kind_holds")
 
 
@@ -89,7 +94,7 @@ def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index
                 (query.letter_part == "date" and is_date_line(s.text))
                 or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
                 or (query.letter_part == "chair" and CHAIR.match(s.text.strip()))
-                or (query.letter_part in CLOCK_LINES and CLOCK_LINES[query.letter_part].match(s.text.strip()))
+                or (query.letter_part in LINES and LINES[query.letter_part].match(s.text.strip()))
             ):
                 out.append(j)
     return out
@@ -244,7 +249,7 @@ class ExtractiveReader:
             DOCUMENT_NOUN.search(t) and holds(t, "day", query.text)
             for t in (index.sentences[found[i].index].text for i in chosen)
         )
-        missing = asks_own_part(query, passages) and not part and not dated
+        missing = asks_own_part(query, passages) and not part and not dated and query.letter_part not in SOFT_PARTS
         quoted = [quote_text(index, q) for q in quotes]
         other_day = not part and on_other_day(query, quoted, [q.passage for q in quotes])
         note = "other years" if other_years else "other day" if other_day else ""

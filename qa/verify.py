@@ -180,6 +180,7 @@ def check_letter_part(query, retrieved, draft, covered, floors):
             "chair": ("wie het overleg voorzat", "who chaired the meeting"),
             "start": ("hoe laat het overleg begon", "what time the meeting began"),
             "end": ("hoe laat het overleg eindigde", "what time the meeting ended"),
+            "attendance": ("wie er aanwezig waren", "who attended"),
         }  # fmt: skip
         nl, en = what.get(query.letter_part, (query.letter_part, query.letter_part))
         return refusal("letter_part_missing", query.language, what=nl, what_en=en)

@@ -353,7 +353,8 @@ def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_
         "VERSLAG VAN EEN COMMISSIEDEBAT\n\nVastgesteld 3 maart 2031\n\n"
         "De vaste commissie voor Defensie heeft op 1 februari 2031 overleg gevoerd met de heer Jansen, Minister van "
         "Defensie, over de oostflank.\n\nDe voorzitter van de vaste commissie voor Defensie, Van der Berg\n\n"
-        "Voorzitter: Claes\n\nGriffier: De Wit\n\nAanvang 14.30 uur.\n\n"
+        "Voorzitter: Claes\n\nGriffier: De Wit\n\n"
+        "Aanwezig zijn drie leden der Kamer, te weten: Bakker, Claes en Smit.\n\nAanvang 14.30 uur.\n\n"
         "De minister zegt dat Nederland driehonderd militairen stuurt.\n",
         encoding="utf-8",
     )
@@ -368,6 +369,9 @@ def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_
     for question in ("Hoe laat begon het commissiedebat?", "What time did the committee debate start?"):
         answer = small.ask(question)
         assert not answer.abstained and answer.citations[0].quote.startswith("Aanvang 14.30 uur"), answer.answer
+    for question in ("Hoeveel Kamerleden waren er bij het commissiedebat?", "Which MPs attended the committee debate?"):
+        answer = small.ask(question)
+        assert not answer.abstained and answer.citations[0].quote.startswith("Aanwezig zijn drie"), answer.answer
     closed = small.ask("At what time did the committee debate end?")  # the report has no "Sluiting" line
     assert closed.abstained and closed.refusal_reason.code == "letter_part_missing"
     assert analyse("Wie zat er namens de VVD in het debat?").letter_part is None  # sat in it, did not chair it
