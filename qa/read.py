@@ -67,23 +67,29 @@ class SentenceCandidate:
     features: tuple[float, ...]
 
 
-def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
-    """Whether the question asks the top letter's own date or signatory: not where it names another kind of
-    document ("when was the annotated agenda sent", answered by a committee report that lists it)."""
+def own_letter(query: Query, passages: Sequence[ScoredPassage]) -> ScoredPassage | None:
+    """For a question about a document itself (its date, its signatory...), the best passage read of the document
+    it means: of the kind it names ("when was the annotated agenda sent" is not answered by the date of a committee
+    report that lists the agenda), else of any kind."""
     if query.letter_part is None or not passages:
-        return False
+        return None
     named = set(query.doc_kinds)
     if "meeting_report" in named:  # "verslag" / "report" names a committee's report, a progress report sent as a letter
         named |= {"committee_report", "letter", "unknown"}
-    return not named or passages[0].kind in named
+    return next((p for p in passages if not named or p.kind in named), None)
+
+
+def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
+    return own_letter(query, passages) is not None
 
 
 def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index: Index) -> list[int]:
-    """For a question about the letter itself, the top letter's date line, its signature, or the lines of a report
-    that say who chaired the meeting and when it began or closed."""
-    if not asks_own_part(query, passages):
+    """For a question about the letter itself, its date line, its signature, or the lines of a report that say who
+    chaired the meeting and when it began or closed."""
+    own = own_letter(query, passages)
+    if own is None:
         return []
-    doc_id = passages[0].doc_id
+    doc_id = own.doc_id
     out = []
     for p in index.passages:
         if p.passage.doc_id != doc_id:

@@ -306,6 +306,15 @@ def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kin
     adopted = analyse("When was the report of the debate with the minister adopted?")
     assert adopted.doc_kinds == ("meeting_report",) and asks_own_part(adopted, top("committee_report"))
     assert not asks_own_part(adopted, top("annotated_agenda"))
+    # a document of the kind named, read further down, is the one meant
+    from qa.read import own_letter
+
+    read = [
+        types.SimpleNamespace(kind="committee_report", doc_id="a"),
+        types.SimpleNamespace(kind="annotated_agenda", doc_id="b"),
+    ]
+    assert own_letter(agenda, read).doc_id == "b"
+    assert own_letter(analyse("Op welke datum is deze brief verstuurd?"), read).doc_id == "a"  # none named: the best
 
 
 @pytest.mark.parametrize(
