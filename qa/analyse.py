@@ -38,7 +38,7 @@ FOLLOW_UP = re.compile(
 )
 # The names a question gives the kinds of document (data/document_kinds.json's kinds).
 KIND_WORDS = {
-    "annotated_agenda": r"geannoteerde agenda|annotated agenda",
+    "annotated_agenda": r"geannoteerde agenda|annotated agenda|agenda ?(letter|brief)",
     "committee_report": r"algemeen overleg|commissiedebat|schriftelijk overleg|committee (debate|meeting|report)",
     "kamervragen": r"kamervra\w+|parliamentary questions|written questions",
     "news": r"nieuwsbericht|news item|press release|persbericht",
@@ -52,7 +52,8 @@ LETTER_PARTS = {
     rf"\b\w*({PAPER})\b.{{0,120}}\b(gestuurd|stuurde|verstuurd|verzonden|gedateerd|geschreven|vastgesteld|sent|dated|written|adopted)\b"
     r"|^\W*(?:(?:en|and|op|on|in|tot|to)\s+)?(wanneer|welke datum|when|what date)\b.{0,60}"
     rf"\b(stuurde|stuurden|verstuurde|verstuurden|zond|zonden|send|sent)\b.{{0,60}}\b\w*({PAPER})\b"
-    rf"|\b(datum|date)\b.{{0,30}}\b\w*({PAPER})\b|\b(gedateerd|dated)\b",
+    r"|\b(datum|date) ((van|of) (de|het|the|this|deze|dit|die|that)|draagt|bears|has|heeft)\b"
+    rf".{{0,30}}\b\w*({PAPER})\b|\b(gedateerd|dated)\b",
     "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
     rf"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{{0,40}}\b\w*({PAPER})\b"
     r"|\b(wie|who|welke (minister|bewindsperso)\w*|which minister\w*)\b.{0,30}"

@@ -166,6 +166,12 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
+def shared_words(question: str, text: str) -> int:
+    """How many of the text's words (5+ letters) the question uses, inside its compounds too ("Defensiecommissie")."""
+    asked = question.lower()
+    return sum(1 for w in set(re.findall(r"\w{5,}", text.lower())) if w in asked)
+
+
 def letter_text_of(index: Index, doc_id: str) -> str:
     """The letter's text as the index holds it (its sentences), without a pass over every passage."""
     return " ".join(index.sentences[j].text for j in index.sentences_of_letter(doc_id))
@@ -225,7 +231,8 @@ class ExtractiveReader:
         quotes = [quotes[0], *(q for q in quotes[1:] if not overlaps(q, quotes[0]))]
         part = letter_part_sentences(query, passages, index)
         # of several signatures, the one whose words the question shares ("as chair of the Foreign Affairs committee")
-        part.sort(key=lambda j: -term_overlap(retrieved.terms, index.sentences[j].text))
+        texts_of = {j: index.sentences[j].text for j in part}
+        part.sort(key=lambda j: (-term_overlap(retrieved.terms, texts_of[j]), -shared_words(query.text, texts_of[j])))
         if part:
             # the date line or signature answers; the best sentence shows why this letter was picked
             s = index.sentences[part[0]]

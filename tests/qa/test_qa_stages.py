@@ -351,6 +351,8 @@ def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
     for committee, chair in (("Buitenlandse Zaken", "Claes"), ("Defensie", "Van der Berg")):
         answer = small.ask(f"Wie ondertekende het verslag namens de commissie voor {committee}?")
         assert not answer.abstained and answer.citations[0].quote.endswith(chair), answer.answer
+    answer = small.ask("Wie ondertekende het verslag namens de Defensiecommissie?")  # the committee in one word
+    assert not answer.abstained and answer.citations[0].quote.endswith("Van der Berg"), answer.answer
 
 
 def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_lines(tmp_path):
@@ -388,6 +390,9 @@ def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_
 
 
 def test_a_paper_named_by_any_noun_or_compound_asks_its_own_date_but_not_in_a_subordinate_clause():
+    assert analyse("On what date was the summit whose report the committee discussed?").letter_part is None
+    assert analyse("Welke datum draagt de geannoteerde agenda?").letter_part == "date"
+    assert analyse("Who signed the summit's agenda letter?").doc_kinds == ("annotated_agenda",)
     assert analyse("When was the 2031 DPCR overview sent to the Tweede Kamer?").letter_part == "date"
     assert analyse("Wanneer is de voortgangsrapportage naar de Kamer gestuurd?").letter_part == "date"
     assert analyse("Who was the ambassador when the overview was sent?").letter_part != "date"
