@@ -330,24 +330,29 @@ def test_a_paper_s_sending_date_is_read_from_the_list_of_papers_that_dates_it(as
     assert any("2 februari 2023" in c.quote for c in answer.citations)
 
 
-def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
+def one_letter_assistant(folder: Path, text: str) -> Assistant:
+    """An assistant over one small letter written in the test, with the fake encoders."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from conftest import HashingEncoder, fake_crosslingual_encoder
 
-    (tmp_path / "letters").mkdir()
-    (tmp_path / "letters" / "verslag.txt").write_text(
+    (folder / "letters").mkdir()
+    (folder / "letters" / "verslag.txt").write_text(text, encoding="utf-8")
+    corpus = load_corpus(folder / "letters")
+    xl = fake_crosslingual_encoder()
+    index = build_index(folder / "i", corpus, HashingEncoder(), progress=False, crosslingual=xl)
+    return Assistant(corpus, index, HashingEncoder(), crosslingual=xl)
+
+
+def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
+    small = one_letter_assistant(
+        tmp_path,
         "VERSLAG VAN EEN COMMISSIEDEBAT\n\nVastgesteld 3 maart 2023\n\n"
         "De vaste commissie voor Defensie en de vaste commissie voor Buitenlandse Zaken hebben op 1 februari 2023 "
         "overleg gevoerd met de heer Jansen, Minister van Defensie, over de oostflank.\n\n"
         "De voorzitter van de vaste commissie voor Defensie, Van der Berg\n\n"
         "De voorzitter van de vaste commissie voor Buitenlandse Zaken, Claes\n\n"
         "De minister zegt dat Nederland driehonderd militairen naar Litouwen stuurt.\n",
-        encoding="utf-8",
     )
-    corpus = load_corpus(tmp_path / "letters")
-    xl = fake_crosslingual_encoder()
-    index = build_index(tmp_path / "i", corpus, HashingEncoder(), progress=False, crosslingual=xl)
-    small = Assistant(corpus, index, HashingEncoder(), crosslingual=xl)
     for committee, chair in (("Buitenlandse Zaken", "Claes"), ("Defensie", "Van der Berg")):
         answer = small.ask(f"Wie ondertekende het verslag namens de commissie voor {committee}?")
         assert not answer.abstained and answer.citations[0].quote.endswith(chair), answer.answer
@@ -356,23 +361,15 @@ def test_of_several_signatures_the_one_the_question_names_is_quoted(tmp_path):
 
 
 def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_lines(tmp_path):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from conftest import HashingEncoder, fake_crosslingual_encoder
-
-    (tmp_path / "letters").mkdir()
-    (tmp_path / "letters" / "verslag.txt").write_text(
+    small = one_letter_assistant(
+        tmp_path,
         "VERSLAG VAN EEN COMMISSIEDEBAT\n\nVastgesteld 3 maart 2031\n\n"
         "De vaste commissie voor Defensie heeft op 1 februari 2031 overleg gevoerd met de heer Jansen, Minister van "
         "Defensie, over de oostflank.\n\nDe voorzitter van de vaste commissie voor Defensie, Van der Berg\n\n"
         "Voorzitter: Claes\n\nGriffier: De Wit\n\n"
         "Aanwezig zijn drie leden der Kamer, te weten: Bakker, Claes en Smit.\n\nAanvang 14.30 uur.\n\n"
         "De minister zegt dat Nederland driehonderd militairen stuurt.\n",
-        encoding="utf-8",
     )
-    corpus = load_corpus(tmp_path / "letters")
-    xl = fake_crosslingual_encoder()
-    index = build_index(tmp_path / "i", corpus, HashingEncoder(), progress=False, crosslingual=xl)
-    small = Assistant(corpus, index, HashingEncoder(), crosslingual=xl)
     for question in ("Wie zat het commissiedebat over de oostflank voor?", "Who chaired the committee debate?"):
         assert analyse(question).letter_part == "chair"
         answer = small.ask(question)
