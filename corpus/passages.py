@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from corpus.metadata import is_header_line, is_opening_line
 from corpus.models import Passage, Section
 
 MAX_WORDS = 120
@@ -123,3 +124,16 @@ def split_passages(doc_text: str, section: Section, start_index: int = 0) -> lis
             break
         i = max(j - OVERLAP_SENTENCES, i + 1)
     return passages
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
+def said_text(text: str) -> str:
+    """The passage without its letterhead (kamerstuk number, addressee, place and date) and the questions it
+    answers (a Kamervraag, a committee's questions): lines that never answer would otherwise make their passage
+    look like the best match for any question about the letter, or for the question itself."""
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    said = [s for s in sentences if not (is_header_line(s) or is_question(s)) or is_opening_line(s)]
+    return " ".join(said) if said and len(said) < len(sentences) else text

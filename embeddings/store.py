@@ -20,8 +20,7 @@ import numpy as np
 
 from corpus import Corpus, Passage
 from corpus.errors import IndexError_, MissingExtraError
-from corpus.metadata import is_header_line, is_opening_line
-from corpus.passages import sentence_spans
+from corpus.passages import said_text, sentence_spans
 from embeddings.crosslingual import vocabulary
 from embeddings.encoders import Encoder
 from embeddings.letter_cache import NoCache, Timings, VectorCache, grouped, stacked
@@ -60,19 +59,6 @@ class IndexedPassage:
     def index_text(self) -> str:
         # Title and heading travel with the text: "oktober 2020" or "Irak" in a question finds them.
         return f"{self.title}. {self.passage.heading}. {said_text(self.passage.text)}"
-
-
-def is_question(text: str) -> bool:
-    return text.rstrip().endswith("?")
-
-
-def said_text(text: str) -> str:
-    """The passage without its letterhead (kamerstuk number, addressee, place and date) and the questions it
-    answers (a Kamervraag, a committee's questions): lines that never answer would otherwise make their passage
-    look like the best match for any question about the letter, or for the question itself."""
-    sentences = [text[a:b] for a, b in sentence_spans(text)]
-    said = [s for s in sentences if not (is_header_line(s) or is_question(s)) or is_opening_line(s)]
-    return " ".join(said) if said and len(said) < len(sentences) else text
 
 
 @dataclass(frozen=True)

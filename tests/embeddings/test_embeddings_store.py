@@ -432,7 +432,7 @@ def test_encoder_protocol_is_satisfied_by_the_fake(hashing_encoder):
 
 
 def test_a_passage_is_embedded_without_its_letterhead_but_a_letterhead_alone_is_kept():
-    from embeddings.store import said_text
+    from corpus.passages import said_text
 
     head = "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\nDen Haag, 3 maart 2031"
     said = "Nederland stuurt twee fregatten naar de Oostzee."
