@@ -21,7 +21,7 @@ class Query:
     answer_kind: str | None = None  # data/answer_kinds.json: "money", "count", "person", ...
     countries: tuple[str, ...] = ()  # ISO codes
     doc_kinds: tuple[str, ...] = ()  # the kinds of document it names ("volgens de geannoteerde agenda")
-    letter_part: str | None = None  # "date", "signatory", "chair", "start", "end": asks about the letter itself
+    letter_part: str | None = None  # "date", "signatory", "chair", "start", "end", "attendance": the letter itself
     asks_outcome: bool = False  # what a meeting decided or agreed: a list of papers never tells
 
 

@@ -44,8 +44,8 @@ SIGNED = re.compile(  # signed by; Kamervragen name who answered them
     r"^(De|DE) (Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^.]*,\s*\S"
     r"|^(?i:beantwoord door|antwoord(en)? van de (minister|staatssecretaris))\b"
 )
-CHAIR = re.compile(r"^Voorzitter:\s*\S")  # a report's line naming who chaired the meeting
-LINES = {  # a report's lines that say when the meeting began and closed, and who took part
+LINES = {  # a report's lines that say who chaired the meeting, when it began and closed, and who took part
+    "chair": re.compile(r"^Voorzitter:\s*\S"),
     "start": re.compile(r"^Aanvang\s+\d"),
     "end": re.compile(r"^Sluiting\s+\d"),
     "attendance": re.compile(r"^Aanwezig zijn\b"),
@@ -99,7 +99,6 @@ def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index
             if (
                 (query.letter_part == "date" and is_date_line(s.text))
                 or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
-                or (query.letter_part == "chair" and CHAIR.match(s.text.strip()))
                 or (query.letter_part in LINES and LINES[query.letter_part].match(s.text.strip()))
             ):
                 out.append(j)

@@ -47,8 +47,8 @@ def passage_arrays(retrieved: Retrieved, index: Index) -> np.ndarray:
 
 
 def answers_anything(p: ScoredPassage, query: Query, index: Index) -> bool:
-    """Whether the passage holds a sentence that may be quoted for the question: a letterhead, a list of papers for
-    an outcome question, or a Kamervraag's questions rank below any passage that could answer."""
+    """Whether the passage holds a sentence that may be quoted for the question (a letterhead, a Kamervraag's
+    questions, a list of papers for an outcome question hold none)."""
     return any(quotable(index.sentences[j].text, p.kind, query) for j in index.sentences_of(p.passage.passage_id))
 
 
