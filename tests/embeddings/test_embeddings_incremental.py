@@ -7,7 +7,7 @@ import pytest
 
 from corpus import bundled_corpus_dir, load_corpus
 from embeddings.letter_cache import Timings, VectorCache, load_npz, save_npz
-from embeddings.store import build_index, load_index
+from embeddings.store import build_index, corpus_sentences, indexed_passages, load_index
 from tests.conftest import HashingEncoder
 
 
@@ -142,3 +142,24 @@ def test_a_text_repeated_in_the_letters_is_encoded_once():
     vectors = encode_distinct(enc, texts, progress=done.append)
     assert enc.texts == 2 and sum(done) == len(texts)
     np.testing.assert_array_equal(vectors, enc.encode_passages(texts))
+
+
+class Prefetching(Counting):
+    """Records, as an e5 that loads torch for bulk calls would be asked, how many texts a build will encode."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.prefetched: list[tuple[int, int]] = []  # (texts announced, texts already encoded then)
+
+    def prefetch_bulk(self, n):
+        self.prefetched.append((n, self.texts))
+
+
+def test_the_bulk_model_is_asked_to_load_before_encoding_with_what_is_left_to_encode(tmp_path, corpus):
+    enc, xl = Prefetching(), Counting(dim=64, name="fake-xl")
+    cache = VectorCache(tmp_path / "cache")
+    build_index(tmp_path / "a", corpus, enc, progress=False, crosslingual=xl, cache=cache)
+    passages, sentences = len(indexed_passages(corpus)), len(corpus_sentences(corpus))
+    assert enc.prefetched == [(passages + sentences, 0)]  # announced once, before e5 encoded anything
+    build_index(tmp_path / "b", corpus, enc, progress=False, crosslingual=xl, cache=cache)
+    assert len(enc.prefetched) == 1  # everything cached: nothing to load the model for
