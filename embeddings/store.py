@@ -224,7 +224,6 @@ def build_index(
         # words as queries, by USE where it runs: "accession" -> "toetreding" (e5: "aanpassing"), at a tenth of the time
         word_encoder = crosslingual if crosslingual is not None else encoder
         store.prefetch(encoder, passage_groups, sentence_groups)  # e5's torch model loads while USE encodes
-        word_vectors = store.encode_words(word_encoder, words, update, timings)
         if (xl := crosslingual) is not None:
             xl_vectors = stacked(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)
             xl_sentences = store.encode_groups(xl, "sentences", sentence_groups, update, timings)
@@ -232,6 +231,8 @@ def build_index(
         vectors = stacked(store.encode_groups(encoder, "passages", passage_groups, update, timings), encoder.dim)
         sentence_parts = store.encode_groups(encoder, "sentences", sentence_groups, update, timings)
         sentence_vectors = stacked(sentence_parts, encoder.dim)
+        # words last: many short texts, mostly Python, which would wait on the model load above for the GIL
+        word_vectors = store.encode_words(word_encoder, words, update, timings)
     finally:
         if bar:
             bar.close()
