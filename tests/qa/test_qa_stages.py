@@ -129,6 +129,12 @@ def test_a_dutch_word_that_looks_like_an_english_number_is_no_count():
     assert holds("Ten soldiers were sent.", "count") and holds("Acht landen doen mee.", "count")
 
 
+def test_a_billion_people_is_a_count_and_a_billion_euros_is_not():
+    assert holds("Het gebied telt bijna 1 miljard inwoners.", "count")
+    assert not holds("Nederland draagt 1,5 miljard euro bij.", "count") and not holds("€ 2 miljard extra", "count")
+    assert holds("Nederland draagt 1,5 miljard euro bij.", "money")
+
+
 def test_a_question_about_another_day_is_not_answered_from_a_letter_of_other_days(assistant):
     from qa.features import on_other_day
     from qa.models import Draft
