@@ -13,6 +13,7 @@ from pathlib import Path
 from qa.gazetteer import HOME, countries_in
 
 KINDS_FILE = Path(__file__).resolve().parent / "data" / "answer_kinds.json"
+NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.json"
 NAME = re.compile(r"\b[A-Z][a-zëé]{2,}\b")
 
 
@@ -33,7 +34,7 @@ def _data() -> dict:
         "order": data["order"],
         "yes_no": re.compile(data["yes_no"], re.IGNORECASE),
         "question": {k: compiled(v) for k, v in data["question"].items()},
-        "answer": {k: compiled(v) for k, v in data["answer"].items() if v != ["@gazetteer"]},
+        "answer": {k: compiled([p for p in v if not p.startswith("@")]) for k, v in data["answer"].items()},
         "strip": {k: compiled(v) for k, v in data.get("strip", {}).items()},
         "injection": re.compile(data["injection"], re.IGNORECASE),
         "outcome": re.compile(data["outcome"], re.IGNORECASE),
@@ -65,7 +66,34 @@ def holds(text: str, kind: str | None, question: str = "") -> bool:
             text = re.sub(rf"\b{name}\b", " ", text)
     for pattern in _data()["strip"].get(kind, ()):
         text = pattern.sub(" ", text)
-    return any(p.search(text) for p in _data()["answer"][kind])
+    return any(p.search(text) for p in _data()["answer"][kind]) or (kind == "person" and names_a_person(text))
+
+
+FULL_NAME = re.compile(r"\b([A-Z][a-zà-ž'’-]+)\s+(?:(?:van|de|der|den|ten|ter|von|da|di|du|le|la)\s+)*[A-Z][\w'’-]+")
+# a surname that starts with its particle ("Van Toor", "De Roon"), not at the start of a sentence ("De Nederlandse")
+PARTICLE_SURNAME = re.compile(r"(?<=[a-z,:(] )(?:Van|De|Den|Der|Ten|Ter|Te)(?: (?:der|den|de))? [A-Z][a-zà-ž'’-]+")
+
+
+def names_a_person(text: str) -> bool:
+    """Whether the text names who: a full name (a given name and a capitalized word after it: "Jens Stoltenberg",
+    "Herman van Rompuy"), a surname with its particle, or a body ("de Noord Atlantische Raad", "the Nuclear Planning
+    Group"). "Koude Oorlog" and "Middellandse Zee" are capitalized pairs too, but name no one."""
+    if any(m.group(1) in given_names() for m in FULL_NAME.finditer(text)) or PARTICLE_SURNAME.search(text):
+        return True
+    return any(m.group(1) in bodies() for m in BODY.finditer(text))
+
+
+BODY = re.compile(r"\b[A-Z][\w-]+(?: (?:[a-z]{1,3} )?[A-Z][\w-]+)* ([A-Z][a-z]+)\b")
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return frozenset(json.loads(NAMES_FILE.read_text(encoding="utf-8"))["names"])
+
+
+@cache
+def bodies() -> frozenset[str]:
+    return frozenset(json.loads(NAMES_FILE.read_text(encoding="utf-8"))["bodies"])
 
 
 def asks_outcome(question: str) -> bool:

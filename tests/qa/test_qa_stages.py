@@ -129,6 +129,19 @@ def test_a_dutch_word_that_looks_like_an_english_number_is_no_count():
     assert holds("Ten soldiers were sent.", "count") and holds("Acht landen doen mee.", "count")
 
 
+def test_a_person_is_a_given_name_with_a_surname_not_any_capitalized_pair():
+    assert holds("De aanvragen gingen naar secretaris-generaal Jens Stoltenberg.", "person", "Who received them?")
+    assert holds("Lid is Herman van Rompuy.", "person", "Wie is lid?")
+    for text in ("Zij bleven tijdens de Koude Oorlog neutraal.", "Nederland levert aan de NATO Response Force."):
+        assert not holds(text, "person", "Wie?"), text
+    assert holds("Minister Kaag nam deel.", "person", "Wie nam deel?")  # a title names a person too
+    assert holds("Hij sprak met zijn Oekraïense collega Umerov.", "person", "Met wie sprak hij?")
+    assert holds("Lid wordt Zwaan Verhoef, CEO van een bank.", "person", "Wie?")  # a name the list lacks, and a role
+    assert holds("Vragen van het lid De Roon.", "person", "Wie vroeg?")
+    assert holds("Dat besluit de Noord Atlantische Raad.", "person", "Wie besluit?")  # a body answers who
+    assert not holds("Jens Stoltenberg zei het.", "person", "Wat zei Stoltenberg?")  # the question's own name
+
+
 def test_a_billion_people_is_a_count_and_a_billion_euros_is_not():
     assert holds("Het gebied telt bijna 1 miljard inwoners.", "count")
     assert not holds("Nederland draagt 1,5 miljard euro bij.", "count") and not holds("€ 2 miljard extra", "count")
