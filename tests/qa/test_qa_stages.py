@@ -142,6 +142,12 @@ def test_a_person_is_a_given_name_with_a_surname_not_any_capitalized_pair():
     assert not holds("Jens Stoltenberg zei het.", "person", "Wat zei Stoltenberg?")  # the question's own name
 
 
+def test_dutch_clock_words_give_a_time_of_day():
+    for text in ("Zij moet om halftwee weg.", "Om half drie begint het.", "Het overleg sluit om kwart voor vijf."):
+        assert holds(text, "clock", "Hoe laat?"), text
+    assert not holds("De helft van de leden was er.", "clock", "Hoe laat?")
+
+
 def test_a_billion_people_is_a_count_and_a_billion_euros_is_not():
     assert holds("Het gebied telt bijna 1 miljard inwoners.", "count")
     assert not holds("Nederland draagt 1,5 miljard euro bij.", "count") and not holds("€ 2 miljard extra", "count")
