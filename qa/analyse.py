@@ -10,7 +10,7 @@ from datetime import date
 from corpus.errors import QuestionError
 from corpus.metadata import MONTHS as DUTCH_MONTHS
 from corpus.metadata import dates_in, kind_data
-from qa.answer_kinds import asked_kind, asks_outcome
+from qa.answer_kinds import asked_kind, asks_outcome, counted_noun
 from qa.gazetteer import countries_in
 from qa.language import detect_language
 from qa.models import Query
@@ -127,16 +127,18 @@ def analyse(question: str, history: Sequence[tuple[str, str]] = ()) -> Query:
     search_text = text
     if history and is_follow_up(text):  # "En wat werd er in oktober over gezegd?" leans on the question before
         search_text = f"{text} {history[-1][0]}"[:MAX_QUESTION_CHARS]
+    language, kind = detect_language(text), asked_kind(text)
     return Query(
         text=text,
         search_text=search_text,
-        language=detect_language(text),
+        language=language,
         years=tuple(sorted({int(y) for y in YEAR.findall(search_text)})),
         months=named_months(search_text),
         dates=named_dates(search_text),
-        answer_kind=asked_kind(text),
+        answer_kind=kind,
         countries=tuple(sorted(countries_in(search_text))),
         doc_kinds=named_kinds(search_text),
         letter_part=letter_part(text),
         asks_outcome=asks_outcome(text),
+        counted=counted_noun(text, language) if kind == "count" else None,
     )

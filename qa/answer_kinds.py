@@ -39,6 +39,7 @@ def _data() -> dict:
         "injection": re.compile(data["injection"], re.IGNORECASE),
         "outcome": re.compile(data["outcome"], re.IGNORECASE),
         "months": data["months"],
+        "number_words": data["number_words"],
     }
 
 
@@ -94,6 +95,39 @@ def given_names() -> frozenset[str]:
 @cache
 def bodies() -> frozenset[str]:
     return frozenset(json.loads(NAMES_FILE.read_text(encoding="utf-8"))["bodies"])
+
+
+COUNT_CUE = re.compile(r"\b(?:hoeveel|hoe veel|how many|welk aantal|what number of)\s+([^?.,;:]*)", re.IGNORECASE)
+ADJECTIVE = re.compile(r"^[a-zà-ž-]+e$|^[A-Z][a-zà-ž]+(?:se|sche)$")  # "nieuwe", "Nederlandse": the noun follows
+
+
+def counted_noun(question: str, language: str = "nl") -> str | None:
+    """What a count question counts: "Uit hoeveel landen ..." -> "landen", "Hoeveel Nederlandse militairen" ->
+    "militairen", "How many Dutch troops" -> "troops"; None where a preposition or nothing follows the cue."""
+    m = COUNT_CUE.search(question)
+    words = m.group(1).split()[:3] if m else []
+    for i, word in enumerate(words):
+        followed = i + 1 < len(words) and words[i + 1][:1].islower()
+        english_adjective = language == "en" and followed and re.fullmatch(r"[A-Z][a-z]+", word)
+        # "Dutch troops"; in Dutch a noun may be capitalized too ("Kamerleden")
+        if not (ADJECTIVE.match(word) or english_adjective):
+            return None if word.lower() in COUNT_STOPS else word
+    return None
+
+
+COUNT_STOPS = {"van", "of", "de", "het", "the", "keer", "times", "procent", "percent", "geld", "money"}
+
+
+def counts(text: str, stems: frozenset[str]) -> bool:
+    """Whether a number in the text counts the noun (its stems, as embeddings.lexical.tokenize gives them): "29
+    landen", "tien Kamerleden", "270 Nederlandse militairen"."""
+    from embeddings.lexical import tokenize
+
+    number = rf"(?:\d[\d.,]*|{'|'.join(_data()['number_words'])})"
+    for m in re.finditer(rf"\b{number}((?:\s+[\w'’-]+){{1,3}})", text, re.IGNORECASE):
+        if any(t in stems or any(t.startswith(s) for s in stems if len(s) >= 4) for t in tokenize(m.group(1))):
+            return True
+    return False
 
 
 def asks_outcome(question: str) -> bool:

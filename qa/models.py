@@ -23,6 +23,7 @@ class Query:
     doc_kinds: tuple[str, ...] = ()  # the kinds of document it names ("volgens de geannoteerde agenda")
     letter_part: str | None = None  # "date", "signatory", "chair", "start", "end", "attendance": the letter itself
     asks_outcome: bool = False  # what a meeting decided or agreed: a list of papers never tells
+    counted: str | None = None  # what a count question counts, as written ("landen", "MPs")
 
 
 @dataclass(frozen=True)

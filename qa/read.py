@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from corpus.metadata import is_date_line, is_frame_line
 from corpus.parsing import SIGNATURE
+from embeddings.lexical import tokenize
 from embeddings.store import Index, Sentence
 from qa.analyse import DOCUMENT_NOUN
-from qa.answer_kinds import holds
+from qa.answer_kinds import counts, holds
 from qa.features import (
     QUANTITY_KINDS,
     SENTENCE_FEATURES,
@@ -30,7 +31,7 @@ from qa.features import (
     term_overlap,
 )
 from qa.models import Draft, Query, Quote, ScoredPassage
-from qa.retrieve import Retrieved
+from qa.retrieve import Retrieved, english_to_dutch
 from qa.weights import LinearModel, fitted
 
 # A sentence that leans on the one before it ("Nederland draagt hier ... bij") needs that one to read whole.
@@ -132,7 +133,28 @@ def candidates(retrieved: Retrieved, passages: Sequence[ScoredPassage], index: I
                 retrieved.terms, p.score / top,
             )  # fmt: skip
             out.append(SentenceCandidate(j, p, row))
-    return out
+    return counted_first(query, out, index)
+
+
+def counted_stems(query: Query) -> frozenset[str]:
+    """The stems of what a count question counts ("MPs" also as "kamerleden"); digits and scraps ("F-35's") left out."""
+    if not query.counted:
+        return frozenset()
+    text = f"{query.counted} {english_to_dutch().get(query.counted.lower(), '')}"
+    return frozenset(t for t in tokenize(text) if len(t) >= 3 and not t.isdigit())
+
+
+def counted_first(query: Query, found: list[SentenceCandidate], index: Index) -> list[SentenceCandidate]:
+    """Where a sentence's number counts what the question counts ("Uit hoeveel landen": "29 landen"), a number that
+    counts something else ("20 NAVO-missies") no longer holds the kind of answer asked for."""
+    stems = counted_stems(query)
+    attached = [bool(stems) and counts(index.sentences[c.index].text, stems) for c in found]
+    if not any(attached):
+        return found
+    return [
+        c if a else replace(c, features=(*c.features[:KIND_HOLDS], 0.0, *c.features[KIND_HOLDS + 1 :]))
+        for c, a in zip(found, attached, strict=True)
+    ]
 
 
 def widened(j: int, sentences: Sequence[Sentence]) -> tuple[int, int]:

@@ -14,11 +14,12 @@ import pytest
 from corpus import load_corpus
 from embeddings.store import build_index
 from qa.analyse import analyse
-from qa.answer_kinds import asked_kind, holds
+from qa.answer_kinds import asked_kind, counted_noun, counts, holds
 from qa.assistant import Assistant
 from qa.features import letter_time_match, time_mismatch
 from qa.gazetteer import countries_in
 from qa.models import Query
+from qa.read import KIND_HOLDS, candidates
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from small_letters import LETTERS
@@ -484,3 +485,31 @@ def test_a_quantity_for_another_year_does_not_answer_and_says_why():
     assert refused.code == "other_time" and "2019" in refused.message
     plain = check_kind(q2019, None, Draft((), 0.5, "extractive", kind_found=False), None, None)
     assert plain.code == "answer_kind_missing"
+
+
+def test_what_a_count_question_counts():
+    assert counted_noun("Uit hoeveel landen bestond de NAVO?") == "landen"
+    assert counted_noun("Hoeveel Nederlandse militairen gaan er?") == "militairen"  # past the adjective
+    assert counted_noun("Hoeveel Kamerleden waren er?") == "Kamerleden"  # a capitalized Dutch noun
+    assert counted_noun("How many Dutch troops went?", "en") == "troops"
+    assert counted_noun("Hoeveel van de militairen?") is None  # a preposition: no noun to count
+    assert counts("De krijgsmachten van de 29 landen oefenen.", frozenset({"land"}))
+    assert counts("Er gaan tien Kamerleden.", frozenset({"kamerleed"}))
+    assert counts("met 270 Nederlandse militairen", frozenset({"militair"}))
+    assert not counts("Nederland deed mee aan 20 NAVO-missies.", frozenset({"land"}))
+
+
+def test_a_number_that_counts_what_the_question_counts_is_the_answer_of_that_kind(tmp_path):
+    small = one_letter_assistant(
+        tmp_path,
+        "Nederland en de NAVO\n\nNederland nam sinds de oprichting deel aan zo'n 20 NAVO-missies in het buitenland. "
+        "De krijgsmachten van de 29 landen van het bondgenootschap oefenen vaak samen.\n",
+    )
+    query = analyse("Uit hoeveel landen bestaat het bondgenootschap?")
+    retrieved = small.retriever.retrieve(query)
+    found = candidates(retrieved, small.reranker.rerank(retrieved, small.index)[:8], small.index)
+    holding = {small.index.sentences[c.index].text: c.features[KIND_HOLDS] for c in found}
+    assert holding == {
+        "Nederland nam sinds de oprichting deel aan zo'n 20 NAVO-missies in het buitenland.": 0.0,
+        "De krijgsmachten van de 29 landen van het bondgenootschap oefenen vaak samen.": 1.0,
+    }
