@@ -1,8 +1,7 @@
 """The index on disk: FAISS vectors, passages as JSONL, BM25 arrays, and a manifest that guards them.
 
-A build writes into a sibling temporary folder and renames it into place, so a crash never leaves a
-half-written index where a reader would use it. Nothing is pickled.
-"""
+A build writes into a sibling temporary folder and renames it into place, so a crash never leaves a half-written
+index where a reader would use it. Nothing is pickled."""
 
 from __future__ import annotations
 
@@ -221,8 +220,6 @@ def build_index(
     update = bar.update if bar else None
     xl_vectors = xl_sentence_vectors = None
     try:
-        # words as queries, by USE where it runs: "accession" -> "toetreding" (e5: "aanpassing"), at a tenth of the time
-        word_encoder = crosslingual if crosslingual is not None else encoder
         store.prefetch(encoder, passage_groups, sentence_groups)  # e5's torch model loads while USE encodes
         if (xl := crosslingual) is not None:
             xl_vectors = stacked(store.encode_groups(xl, "passages", passage_groups, update, timings), xl.dim)
@@ -231,8 +228,9 @@ def build_index(
         vectors = stacked(store.encode_groups(encoder, "passages", passage_groups, update, timings), encoder.dim)
         sentence_parts = store.encode_groups(encoder, "sentences", sentence_groups, update, timings)
         sentence_vectors = stacked(sentence_parts, encoder.dim)
-        # words last: many short texts, mostly Python, which would wait on the model load above for the GIL
-        word_vectors = store.encode_words(word_encoder, words, update, timings)
+        # words last (short texts, mostly Python, would wait on the model load for the GIL), as queries, by USE where
+        # it runs: "accession" -> "toetreding" (e5: "aanpassing"), at a tenth of the time
+        word_vectors = store.encode_words(crosslingual or encoder, words, update, timings)
     finally:
         if bar:
             bar.close()
@@ -280,7 +278,7 @@ def build_index(
             "passage_count": len(items),
             "sentence_count": len(sentences),
             "word_count": len(words),
-            "word_encoder": word_encoder.name,
+            "word_encoder": (crosslingual or encoder).name,
             "vector_index": type(vector_index).__name__ if vector_index is not None else "Milvus HNSW",
             "vector_store": record,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
