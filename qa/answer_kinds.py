@@ -10,6 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from embeddings.lexical import tokenize
 from qa.gazetteer import HOME, countries_in
 
 KINDS_FILE = Path(__file__).resolve().parent / "data" / "answer_kinds.json"
@@ -98,6 +99,7 @@ def bodies() -> frozenset[str]:
 
 
 COUNT_CUE = re.compile(r"\b(?:hoeveel|hoe veel|how many|welk aantal|what number of)\s+([^?.,;:]*)", re.IGNORECASE)
+COUNT_STOPS = {"van", "of", "de", "het", "the", "keer", "times", "procent", "percent", "geld", "money"}
 ADJECTIVE = re.compile(r"^[a-zà-ž-]+e$|^[A-Z][a-zà-ž]+(?:se|sche)$")  # "nieuwe", "Nederlandse": the noun follows
 
 
@@ -115,19 +117,20 @@ def counted_noun(question: str, language: str = "nl") -> str | None:
     return None
 
 
-COUNT_STOPS = {"van", "of", "de", "het", "the", "keer", "times", "procent", "percent", "geld", "money"}
-
-
 def counts(text: str, stems: frozenset[str]) -> bool:
     """Whether a number in the text counts the noun (its stems, as embeddings.lexical.tokenize gives them): "29
     landen", "tien Kamerleden", "270 Nederlandse militairen"."""
-    from embeddings.lexical import tokenize
-
-    number = rf"(?:\d[\d.,]*|{'|'.join(_data()['number_words'])})"
-    for m in re.finditer(rf"\b{number}((?:\s+[\w'’-]+){{1,3}})", text, re.IGNORECASE):
+    for m in _number_and_words().finditer(text):
         if any(t in stems or any(t.startswith(s) for s in stems if len(s) >= 4) for t in tokenize(m.group(1))):
             return True
     return False
+
+
+@cache
+def _number_and_words() -> re.Pattern:
+    """A number (digits or a number word) and the one to three words after it."""
+    number = rf"(?:\d[\d.,]*|{'|'.join(_data()['number_words'])})"
+    return re.compile(rf"\b{number}((?:\s+[\w'’-]+){{1,3}})", re.IGNORECASE)
 
 
 def asks_outcome(question: str) -> bool:
