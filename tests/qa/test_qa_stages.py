@@ -143,6 +143,12 @@ def test_a_person_is_a_given_name_with_a_surname_not_any_capitalized_pair():
     assert not holds("Jens Stoltenberg zei het.", "person", "Wat zei Stoltenberg?")  # the question's own name
 
 
+def test_counting_minutes_or_hours_asks_for_a_duration():
+    assert asked_kind("How many minutes of speaking time did each member get?") == "duration"
+    assert asked_kind("Hoeveel uren duurde het overleg?") == "duration"
+    assert asked_kind("How many soldiers went?") == "count"
+
+
 def test_dutch_clock_words_give_a_time_of_day():
     for text in ("Zij moet om halftwee weg.", "Om half drie begint het.", "Het overleg sluit om kwart voor vijf."):
         assert holds(text, "clock", "Hoe laat?"), text
