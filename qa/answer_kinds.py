@@ -36,6 +36,7 @@ def _data() -> dict:
         "yes_no": re.compile(data["yes_no"], re.IGNORECASE),
         "question": {k: compiled(v) for k, v in data["question"].items()},
         "answer": {k: compiled([p for p in v if not p.startswith("@")]) for k, v in data["answer"].items()},
+        "named": {k: {p for p in v if p.startswith("@")} for k, v in data["answer"].items()},  # "@given_name"
         "strip": {k: compiled(v) for k, v in data.get("strip", {}).items()},
         "injection": re.compile(data["injection"], re.IGNORECASE),
         "outcome": re.compile(data["outcome"], re.IGNORECASE),
@@ -68,7 +69,9 @@ def holds(text: str, kind: str | None, question: str = "") -> bool:
             text = re.sub(rf"\b{name}\b", " ", text)
     for pattern in _data()["strip"].get(kind, ()):
         text = pattern.sub(" ", text)
-    return any(p.search(text) for p in _data()["answer"][kind]) or (kind == "person" and names_a_person(text))
+    if any(p.search(text) for p in _data()["answer"][kind]):
+        return True
+    return "@given_name" in _data()["named"][kind] and names_a_person(text)
 
 
 FULL_NAME = re.compile(r"\b([A-Z][a-zà-ž'’-]+)\s+(?:(?:van|de|der|den|ten|ter|von|da|di|du|le|la)\s+)*[A-Z][\w'’-]+")
