@@ -67,8 +67,9 @@ LETTER_PARTS = {
     r"\b(gesloten|sloot|eindigde|afgelopen|end|ended|close|closed|finish|finished)\b",
     # which or how many MPs took part in the meeting a report records ("Aanwezig zijn negen leden der Kamer, ...")
     "attendance": r"^\W*(hoeveel|how many|welke|which|wie|who)\b.{0,40}"
-    r"\b(kamerleden|leden der kamer|mps|members of parliament|parlementariërs)\b.{0,100}"
-    r"\b(aanwezig|deel|waren er bij|took part|attended|present|were there|were at)\b",
+    r"\b(kamerleden|leden (der|van de) kamer|mps|members of (the house|parliament)|parlementari\w+|parliamentarians)\b"
+    r".{0,100}"
+    r"\b(aanwezig|deel|(waren|zaten|zat) (er )?bij|took part|attended|present|were there|were at|sat in)\b",
 }
 # A sentence naming a paper ("de brief ... d.d. 21 juni 2018", "Kamerstuk 28 676, nr. 497") may date it.
 DOCUMENT_NOUN = re.compile(r"\b(brief|verslag|agenda|letter|report|kamerstuk)\b", re.IGNORECASE)

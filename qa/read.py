@@ -90,19 +90,24 @@ def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index
     own = own_letter(query, passages)
     if own is None:
         return []
-    doc_id = own.doc_id
+    letters = [own.doc_id]
+    if query.letter_part in LINES:  # each report read has such a line: the caller picks the one the question fits
+        letters += [p.doc_id for p in passages if p.doc_id != own.doc_id]
     out = []
-    for p in index.passages:
-        if p.passage.doc_id != doc_id:
-            continue
-        for j in index.sentences_of(p.passage.passage_id):
-            s = index.sentences[j]
-            if (
-                (query.letter_part == "date" and is_date_line(s.text))
-                or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
-                or (query.letter_part in LINES and LINES[query.letter_part].match(s.text.strip()))
-            ):
-                out.append(j)
+    for doc_id in dict.fromkeys(letters):
+        for p in index.passages:
+            if p.passage.doc_id != doc_id:
+                continue
+            for j in index.sentences_of(p.passage.passage_id):
+                s = index.sentences[j]
+                if (
+                    (query.letter_part == "date" and is_date_line(s.text))
+                    or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
+                    or (query.letter_part in LINES and LINES[query.letter_part].match(s.text.strip()))
+                ):
+                    out.append(j)
+        if not out:
+            return []  # the letter meant lacks the line: another report's would answer for the wrong meeting
     return out
 
 

@@ -74,6 +74,20 @@ def test_a_date_the_text_only_mentions_is_not_its_date(tmp_path):
         ("Van dit overleg brengt de commissie bijgaand geredigeerd woordelijk verslag uit.", True),
         ("De voorzitter van de vaste commissie voor Defensie, Anna de Vries", True),  # the committee's signature
         ("De voorzitter van de vaste commissie voor Defensie opende het debat.", False),
+        # a report's own lines: who took part, who chaired, when it began; they answer only questions about those
+        ("Aanwezig zijn vier leden der Kamer, te weten: Bakker, Claes, Smit en De Wit,", True),
+        ("Voorzitter: Claes", True),
+        ("Griffier: De Wit", True),
+        ("Aanvang 14.30 uur.", True),
+        ("De voorzitter zei dat de aanvang van het debat werd verschoven.", False),
+        # a written consultation's formula: when the questions were put and answered
+        ("De vragen en opmerkingen zijn op 3 februari 2031 aan de Minister van Defensie voorgelegd.", True),
+        ("Bij brief van 9 februari 2031 zijn de vragen beantwoord.", True),
+        # an answer that only points at another answer says nothing itself
+        ("Zie antwoord vraag 2.", True),
+        ("Zie het antwoord op vraag 3 en 4.", True),
+        ("See the answer to question 5.", True),
+        ("Zie hierover ook de brief van 3 mei 2031 over de oostflank.", False),
     ],
 )
 def test_frame_lines(line, frame):
@@ -86,6 +100,9 @@ def test_opening_lines_are_the_formula_the_committee_opening_and_who_asked_a_kam
     assert is_opening_line("Indieners Anna de Vries (D66), Piet Bakker (CDA)")  # who asked: a frame line too
     assert is_frame_line("Indieners Anna de Vries (D66), Piet Bakker (CDA)")
     assert is_opening_line("De griffier van de vaste commissie voor Defensie, Jan Bakker")  # who took part
+    assert is_opening_line("Aanwezig zijn vier leden der Kamer, te weten: Bakker, Claes, Smit en De Wit,")
+    assert is_opening_line("Bij brief van 9 februari 2031 zijn de vragen beantwoord.")  # when it was answered
+    assert not is_opening_line("Zie antwoord vraag 2.")  # never quoted, not even for a date
     assert not is_opening_line("Den Haag, 1 juli 2016")
 
 

@@ -106,6 +106,8 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Hoeveel draagt Nederland bij aan het fonds?", "money"),
         ("Hoeveel werd er in totaal bijgedragen aan het fonds?", "money"),
         ("How much will the three-year extension of the Dutch contribution in Lithuania cost?", "money"),
+        ("Hoe groot was de bijdrage, in aantallen militairen?", "count"),
+        ("Waarom zegt de regering niets over aantallen en locaties?", None),  # numbers spoken of, not asked for
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
@@ -409,9 +411,15 @@ def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_
     for question in ("Hoe laat begon het commissiedebat?", "What time did the committee debate start?"):
         answer = small.ask(question)
         assert not answer.abstained and answer.citations[0].quote.startswith("Aanvang 14.30 uur"), answer.answer
-    for question in ("Hoeveel Kamerleden waren er bij het commissiedebat?", "Which MPs attended the committee debate?"):
+    attendance = (
+        "Hoeveel Kamerleden waren er bij het commissiedebat?", "Which MPs attended the committee debate?",
+        "Hoeveel Kamerleden zaten er bij het commissiedebat?", "How many members of the House sat in on the debate?",
+    )  # fmt: skip
+    for question in attendance:
         answer = small.ask(question)
         assert not answer.abstained and answer.citations[0].quote.startswith("Aanwezig zijn drie"), answer.answer
+    other = small.ask("Wat zei de minister over de oostflank?")  # the report's own lines answer only about themselves
+    assert not any(c.quote.startswith(("Aanwezig", "Voorzitter:", "Aanvang")) for c in other.citations), other.answer
     closed = small.ask("At what time did the committee debate end?")  # the report has no "Sluiting" line
     assert closed.abstained and closed.refusal_reason.code == "letter_part_missing"
     assert analyse("Wie zat er namens de VVD in het debat?").letter_part is None  # sat in it, did not chair it
@@ -519,3 +527,47 @@ def test_a_number_that_counts_what_the_question_counts_is_the_answer_of_that_kin
         "Nederland nam sinds de oprichting deel aan zo'n 20 NAVO-missies in het buitenland.": 0.0,
         "De krijgsmachten van de 29 landen van het bondgenootschap oefenen vaak samen.": 1.0,
     }
+
+
+def test_of_several_reports_read_the_attendance_line_naming_who_the_question_names_answers(tmp_path):
+    from qa.models import ScoredPassage
+    from qa.read import letter_part_sentences
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import HashingEncoder
+
+    reports = {
+        "verslag-a": ("3 februari 2031", "Aanwezig zijn drie leden der Kamer, te weten: Bakker, Claes en Smit, en "
+                      "Minister Jansen van Defensie.", "Voorzitter: Claes"),
+        "verslag-b": ("9 maart 2032", "Aanwezig zijn vijf leden der Kamer, te weten: Bakker, Claes, Smit, Visser en "
+                      "De Wit, en Minister Pietersen van Buitenlandse Zaken en Minister Jansen van Defensie.", ""),
+    }  # fmt: skip
+    (tmp_path / "letters").mkdir()
+    for name, (day, attendance, chair) in reports.items():
+        text = (f"VERSLAG VAN EEN COMMISSIEDEBAT\n\nVastgesteld {day}\n\nDe vaste commissie voor Defensie heeft op "
+                f"{day} overleg gevoerd over de oostflank.\n\n{chair}\n\n{attendance}\n\n"
+                "De minister zegt dat Nederland militairen naar Litouwen stuurt.\n")  # fmt: skip
+        (tmp_path / "letters" / f"{name}.txt").write_text(text, encoding="utf-8")
+    corpus = load_corpus(tmp_path / "letters")
+    index = build_index(tmp_path / "i", corpus, HashingEncoder(), progress=False)
+
+    def read_in_order(*doc_ids):  # the passages as retrieval ranked them: the first letter is the one meant
+        items = [p for d in doc_ids for p in index.passages if p.passage.doc_id == d]
+        return [
+            ScoredPassage(p.passage, p.title, p.letter_date, p.meeting_dates, rank, 1.0 / rank, kind="committee_report")
+            for rank, p in enumerate(items, start=1)
+        ]
+
+    attendance = analyse("How many members of the House sat in on the debate with Pietersen and Jansen?")
+    found = letter_part_sentences(attendance, read_in_order("verslag-a", "verslag-b"), index)
+    # the first report's line comes first; the second's is there too, for the reader to pick by the names it shares
+    assert [index.sentences[j].doc_id for j in found] == ["verslag-a", "verslag-b"]
+    answer = Assistant(corpus, index, HashingEncoder()).ask(attendance.text)
+    assert not answer.abstained and answer.citations[0].quote.startswith("Aanwezig zijn vijf"), answer.answer
+    # a line the letter meant lacks is never taken from another report: that would answer for another meeting
+    chair = analyse("Wie zat het commissiedebat voor?")
+    assert chair.letter_part == "chair"
+    assert letter_part_sentences(chair, read_in_order("verslag-b", "verslag-a"), index) == []
+    assert [index.sentences[j].text for j in letter_part_sentences(chair, read_in_order("verslag-a"), index)] == [
+        "Voorzitter: Claes"
+    ]
