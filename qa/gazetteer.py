@@ -15,16 +15,20 @@ HOME = "NL"  # the letters' own country: named in nearly every paragraph, so it 
 def _pattern() -> tuple[re.Pattern, dict[str, str]]:
     data = entries()
     code_of = {name: code for code, entry in data.items() for name in entry["names"]}
+    plain = {name: code for code, entry in data.items() for name in entry.get("plain", ())}
     names = sorted(code_of, key=len, reverse=True)  # "Noord-Macedonië" before "Macedonië"
     # Case-sensitive, as the names are written: "Chad" the country, not "chad"; "VS" but not "vs".
     alternatives = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"), code_of
+    # an uninflected adjective only before a lowercase word: "een Turks schip", not "Frans Timmermans"
+    adjectives = "|".join(re.escape(n) for n in sorted(plain, key=len, reverse=True))
+    pattern = rf"(?<![\w-])(?:({alternatives})(?![\w-])|({adjectives})(?=\s+[a-zà-ÿ]))"
+    return re.compile(pattern), {**code_of, **plain}
 
 
 def countries_in(text: str) -> set[str]:
     """ISO codes of the countries the text names."""
     pattern, code_of = _pattern()
-    return {code_of[m.group(1)] for m in pattern.finditer(text)}
+    return {code_of[m.group(1) or m.group(2)] for m in pattern.finditer(text)}
 
 
 @cache

@@ -15,6 +15,7 @@ from corpus.metadata import format_dates
 from embeddings.store import Index
 from qa.answer_kinds import is_injection
 from qa.features import ANSWER_FEATURES, ENGLISH_MONTH_NAMES
+from qa.gazetteer import HOME, countries_in, country_name
 from qa.models import Draft, Query, Refusal
 from qa.retrieve import Retrieved
 from qa.weights import fitted
@@ -60,6 +61,10 @@ MESSAGES = {
         "De brief die het best past, vermeldt niet {what}.",
         "The best matching letter does not state {what_en}.",
     ),
+    "country_missing": (
+        "De gevonden brieven noemen {country} nergens.",
+        "The letters found never name {country}.",
+    ),
     "off_topic": (
         "De brieven gaan nergens over iets dat op deze vraag lijkt.",
         "Nothing in the letters is close to this question.",
@@ -88,20 +93,28 @@ class Floors:
 
 @dataclass(frozen=True)
 class Coverage:
-    """The times the letters cover: their own dates, and the months and years their text names."""
+    """The times the letters cover (their own dates, and the months and years their text names), and the countries
+    each letter names."""
 
     years: frozenset[int]
     months: frozenset[tuple[int, int]]
+    countries: tuple[tuple[str, frozenset[str]], ...] = ()  # (doc_id, ISO codes)
+
+    def countries_of(self, doc_ids: set[str]) -> set[str]:
+        return {c for doc_id, named in self.countries if doc_id in doc_ids for c in named}
 
 
 def coverage(index: Index) -> Coverage:
     years = {d.year for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
     months = {(d.year, d.month) for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
     month_year = re.compile(rf"\b({'|'.join(MONTHS_NL)})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+    countries: dict[str, set[str]] = {}
     for s in index.sentences:
         years.update(int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", s.text))
         months.update((int(y), MONTHS_NL.index(m.lower()) + 1) for m, y in month_year.findall(s.text))
-    return Coverage(frozenset(years), frozenset(months))
+        countries.setdefault(s.doc_id, set()).update(countries_in(f"{s.heading}. {s.text}"))
+    named = tuple((doc_id, frozenset(codes)) for doc_id, codes in countries.items())
+    return Coverage(frozenset(years), frozenset(months), named)
 
 
 def refusal(code: str, language: str, **values) -> Refusal:
@@ -187,6 +200,20 @@ def check_letter_part(query, retrieved, draft, covered, floors):
     return None
 
 
+def check_country(query, retrieved, draft, covered, floors):
+    """A country the question names that no quoted letter names, anywhere: the letters found are about something
+    else ("the Turkish parliament's ratification", answered from a letter that never mentions Turkey)."""
+    asked = [c for c in query.countries if c != HOME]
+    quoted = {q.doc_id for q in draft.quotes}
+    if not asked or not quoted:
+        return None
+    named = covered.countries_of(quoted)
+    missing = next((c for c in asked if c not in named), None)
+    if missing is None:
+        return None
+    return refusal("country_missing", query.language, country=country_name(missing, query.language))
+
+
 def check_off_topic(query, retrieved, draft, covered, floors):
     if draft.text is not None or not draft.evidence or query.language not in floors.offtopic:
         return None
@@ -210,7 +237,7 @@ def check_confidence(query, retrieved, draft, covered, floors):
 
 CHECKS: tuple[Check, ...] = (
     check_injection, check_filter, check_found, check_time, check_citations, check_off_topic, check_letter_part,
-    check_kind, check_day, check_confidence,
+    check_country, check_kind, check_day, check_confidence,
 )  # fmt: skip
 
 

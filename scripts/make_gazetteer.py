@@ -46,6 +46,21 @@ ADJECTIVES = {
     "SY": ["Syrische", "Syrian"],
     "IL": ["Israëlische", "Israeli"], "LY": ["Libische", "Libyan"], "ML": ["Malinese", "Malian"],
 }  # fmt: skip
+# The same adjectives uninflected ("een Frans en Turks schip", "het Duits voorstel"): matched only where a lowercase
+# word follows, as an adjective is (qa/gazetteer.py), never before a surname ("Frans Timmermans").
+PLAIN_ADJECTIVES = {
+    "AL": ["Albanees"], "BE": ["Belgisch"], "BG": ["Bulgaars"], "CA": ["Canadees"], "HR": ["Kroatisch"],
+    "CZ": ["Tsjechisch"], "DK": ["Deens"], "EE": ["Ests", "Estisch"], "FI": ["Fins"], "FR": ["Frans"],
+    "DE": ["Duits"], "GR": ["Grieks"], "HU": ["Hongaars"], "IS": ["IJslands"], "IT": ["Italiaans"],
+    "LV": ["Lets", "Letlands"], "LT": ["Litouws"], "LU": ["Luxemburgs"], "ME": ["Montenegrijns"],
+    "MK": ["Noord-Macedonisch"], "NO": ["Noors"], "PL": ["Pools"], "PT": ["Portugees"], "RO": ["Roemeens"],
+    "SK": ["Slowaaks"], "SI": ["Sloveens"], "ES": ["Spaans"], "SE": ["Zweeds"], "TR": ["Turks"], "GB": ["Brits"],
+    "US": ["Amerikaans"], "RU": ["Russisch"], "UA": ["Oekraïens"], "BY": ["Belarussisch", "Wit-Russisch"],
+    "GE": ["Georgisch"], "MD": ["Moldavisch"], "AT": ["Oostenrijks"], "CH": ["Zwitsers"], "IE": ["Iers"],
+    "BA": ["Bosnisch"], "RS": ["Servisch"], "CN": ["Chinees"], "JP": ["Japans"], "KR": ["Zuid-Koreaans"],
+    "KP": ["Noord-Koreaans"], "AU": ["Australisch"], "IN": ["Indiaas"], "IR": ["Iraans"], "IQ": ["Iraaks"],
+    "AF": ["Afghaans"], "SY": ["Syrisch"], "IL": ["Israëlisch"], "LY": ["Libisch"], "ML": ["Malinees"],
+}  # fmt: skip
 
 
 def main() -> None:
@@ -59,6 +74,8 @@ def main() -> None:
         names |= set(ADJECTIVES.get(code, []))
         names = sorted(n for n in names if n and "," not in n)  # "Korea, Republic of" is no name anyone writes
         countries[code] = {"nl": nl.get(code) or iso_nl.gettext(c.name), "en": en.get(code) or c.name, "names": names}
+        if code in PLAIN_ADJECTIVES:
+            countries[code]["plain"] = PLAIN_ADJECTIVES[code]
     OUT.write_text(json.dumps(countries, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {len(countries)} countries to {OUT}")
 

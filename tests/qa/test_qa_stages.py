@@ -219,6 +219,26 @@ def test_a_text_holds_an_answer_the_question_does_not_give_itself():
     assert holds("Een gezamenlijke inbreng met de Duitse regering.", "country", "Met welk buurland?")
     assert countries_in("the Turkish parliament and de Poolse minister") == {"TR", "PL"}
     assert countries_in("Frans Timmermans") == set()
+    # uninflected, an adjective is one only before a lowercase word: "een Frans en Turks schip"
+    assert countries_in("een incident tussen een Frans en Turks schip") == {"FR", "TR"}
+    assert countries_in("Frans Timmermans sprak in het Turks.") == set()
+
+
+def test_a_country_the_question_names_that_no_quoted_letter_names_is_refused(tmp_path):
+    small = one_letter_assistant(
+        tmp_path,
+        "Den Haag, 4 juli 2031\n\nDe regering heeft de toetreding van Finland tot de NAVO op 4 juli 2031 aan de "
+        "Kamer voorgelegd. Finland heeft een lange grens met Rusland.\n",
+    )
+    answered = small.ask("Op welke datum legde de regering de toetreding van Finland aan de Kamer voor?")
+    assert not answered.abstained, answered.answer
+    for question, name in (
+        ("Op welke datum ratificeerde het Turkse parlement de toetreding van Finland?", "Turkije"),
+        ("On what date did the Turkish parliament ratify Finland's accession?", "Türkiye"),
+    ):
+        refused = small.ask(question)
+        assert refused.abstained and refused.refusal_reason.code == "country_missing", refused.answer
+        assert name in refused.refusal_reason.message
 
 
 def test_time_features_prefer_the_letter_of_the_time_named(assistant):
