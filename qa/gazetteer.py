@@ -32,6 +32,20 @@ def countries_in(text: str) -> set[str]:
 
 
 @cache
+def _cities() -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    """Every name of a city the gazetteer knows -> (the city's first name, as its key; its country's code)."""
+    of = {name: (names[0], code) for code, e in entries().items() for names in e.get("cities", ()) for name in names}
+    alternatives = "|".join(re.escape(n) for n in sorted(of, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"), of
+
+
+def cities_in(text: str) -> dict[str, str]:
+    """The cities the text names, in Dutch or English ("Warschau", "Warsaw"): key -> the country's ISO code."""
+    pattern, of = _cities()
+    return dict(of[m.group(1)] for m in pattern.finditer(text))
+
+
+@cache
 def entries() -> dict:
     """ISO code -> {"nl", "en", "names"}."""
     return json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from corpus.metadata import format_dates
 from embeddings.store import Index
 from qa.answer_kinds import is_injection
 from qa.features import ANSWER_FEATURES, ENGLISH_MONTH_NAMES
-from qa.gazetteer import HOME, countries_in, country_name
+from qa.gazetteer import HOME, cities_in, countries_in, country_name
 from qa.models import Draft, Query, Refusal
 from qa.retrieve import Retrieved
 from qa.weights import fitted
@@ -61,9 +61,9 @@ MESSAGES = {
         "De brief die het best past, vermeldt niet {what}.",
         "The best matching letter does not state {what_en}.",
     ),
-    "country_missing": (
-        "De gevonden brieven noemen {country} nergens.",
-        "The letters found never name {country}.",
+    "place_missing": (
+        "De gevonden brieven noemen {place} nergens.",
+        "The letters found never name {place}.",
     ),
     "off_topic": (
         "De brieven gaan nergens over iets dat op deze vraag lijkt.",
@@ -98,10 +98,10 @@ class Coverage:
 
     years: frozenset[int]
     months: frozenset[tuple[int, int]]
-    countries: tuple[tuple[str, frozenset[str]], ...] = ()  # (doc_id, ISO codes)
+    places: tuple[tuple[str, frozenset[str]], ...] = ()  # (doc_id, the ISO codes and city keys it names)
 
-    def countries_of(self, doc_ids: set[str]) -> set[str]:
-        return {c for doc_id, named in self.countries if doc_id in doc_ids for c in named}
+    def places_of(self, doc_ids: set[str]) -> set[str]:
+        return {c for doc_id, named in self.places if doc_id in doc_ids for c in named}
 
 
 def coverage(index: Index) -> Coverage:
@@ -112,7 +112,8 @@ def coverage(index: Index) -> Coverage:
     for s in index.sentences:
         years.update(int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", s.text))
         months.update((int(y), MONTHS_NL.index(m.lower()) + 1) for m, y in month_year.findall(s.text))
-        countries.setdefault(s.doc_id, set()).update(countries_in(f"{s.heading}. {s.text}"))
+        text = f"{s.heading}. {s.text}"
+        countries.setdefault(s.doc_id, set()).update({*countries_in(text), *cities_in(text)})
     named = tuple((doc_id, frozenset(codes)) for doc_id, codes in countries.items())
     return Coverage(frozenset(years), frozenset(months), named)
 
@@ -200,18 +201,19 @@ def check_letter_part(query, retrieved, draft, covered, floors):
     return None
 
 
-def check_country(query, retrieved, draft, covered, floors):
-    """A country the question names that no quoted letter names, anywhere: the letters found are about something
-    else ("the Turkish parliament's ratification", answered from a letter that never mentions Turkey)."""
-    asked = [c for c in query.countries if c != HOME]
+def check_place(query, retrieved, draft, covered, floors):
+    """A country or city the question names that no quoted letter names, anywhere (a city counts as named where
+    its country is): the letters found are about something else ("the Turkish parliament's ratification" answered
+    from a letter that never mentions Turkey, "the summit in Vilnius" from one about another summit)."""
     quoted = {q.doc_id for q in draft.quotes}
-    if not asked or not quoted:
+    if not quoted or not (query.countries or query.cities):
         return None
-    named = covered.countries_of(quoted)
-    missing = next((c for c in asked if c not in named), None)
-    if missing is None:
-        return None
-    return refusal("country_missing", query.language, country=country_name(missing, query.language))
+    named = covered.places_of(quoted)
+    country = next((c for c in query.countries if c != HOME and c not in named), None)
+    if country is not None:
+        return refusal("place_missing", query.language, place=country_name(country, query.language))
+    city = next((key for key, code in query.cities if key not in named and code not in named), None)
+    return refusal("place_missing", query.language, place=city) if city is not None else None
 
 
 def check_off_topic(query, retrieved, draft, covered, floors):
@@ -237,7 +239,7 @@ def check_confidence(query, retrieved, draft, covered, floors):
 
 CHECKS: tuple[Check, ...] = (
     check_injection, check_filter, check_found, check_time, check_citations, check_off_topic, check_letter_part,
-    check_country, check_kind, check_day, check_confidence,
+    check_place, check_kind, check_day, check_confidence,
 )  # fmt: skip
 
 

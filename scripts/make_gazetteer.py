@@ -1,5 +1,6 @@
 """Writes qa/data/gazetteer.json: every country's Dutch and English names, from CLDR (Babel) and ISO 3166
-(pycountry, with its Dutch translations), and the adjectives texts name the countries NATO discusses by.
+(pycountry, with its Dutch translations), the adjectives texts name the countries NATO discusses by, and the
+cities CLDR names in both languages.
 
 Run once by a developer (`pip install babel pycountry; python scripts/make_gazetteer.py`); the JSON is committed,
 so the assistant itself needs neither package.
@@ -63,8 +64,26 @@ PLAIN_ADJECTIVES = {
 }  # fmt: skip
 
 
+def cities() -> dict[str, set[tuple[str, ...]]]:
+    """Country code -> its cities that CLDR names time zones by, each as its English and Dutch names ("Warsaw",
+    "Warschau"): the capitals and large cities of every region, not Antarctica's stations."""
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for zone, code in get_global("zone_territories").items():
+        if zone.count("/") != 1 or zone.startswith(("Antarctica/", "Etc/")):
+            continue
+        names = {get_timezone_location(zone, locale=locale, return_city=True) for locale in ("en", "nl")}
+        names = tuple(sorted(n for n in names if n and n[0].isupper()))
+        if names:
+            out.setdefault(code, set()).add(names)
+    return out
+
+
 def main() -> None:
     nl, en = Locale("nl").territories, Locale("en").territories
+    city_names = cities()
     iso_nl = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"])
     countries = {}
     for c in pycountry.countries:
@@ -76,6 +95,9 @@ def main() -> None:
         countries[code] = {"nl": nl.get(code) or iso_nl.gettext(c.name), "en": en.get(code) or c.name, "names": names}
         if code in PLAIN_ADJECTIVES:
             countries[code]["plain"] = PLAIN_ADJECTIVES[code]
+        own = [c for c in sorted(city_names.get(code, ())) if not set(c) & set(names)]  # "Luxembourg": a country
+        if own:
+            countries[code]["cities"] = own
     OUT.write_text(json.dumps(countries, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {len(countries)} countries to {OUT}")
 

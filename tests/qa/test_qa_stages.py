@@ -237,8 +237,25 @@ def test_a_country_the_question_names_that_no_quoted_letter_names_is_refused(tmp
         ("On what date did the Turkish parliament ratify Finland's accession?", "Türkiye"),
     ):
         refused = small.ask(question)
-        assert refused.abstained and refused.refusal_reason.code == "country_missing", refused.answer
+        assert refused.abstained and refused.refusal_reason.code == "place_missing", refused.answer
         assert name in refused.refusal_reason.message
+
+
+def test_a_city_the_question_names_that_no_quoted_letter_names_nor_its_country_is_refused(tmp_path):
+    from qa.gazetteer import cities_in
+
+    assert cities_in("de top in Warschau") == cities_in("the summit in Warsaw") == {"Warsaw": "PL"}
+    small = one_letter_assistant(
+        tmp_path,
+        "Den Haag, 12 juli 2031\n\nDe NAVO-top vond op 10 en 11 juli 2031 plaats in Warschau. De leiders besloten "
+        "tot een nieuw plan voor de verdediging van de oostflank.\n",
+    )
+    for question in ("Wat besloten de leiders op de NAVO-top in Warschau?", "What was decided at the Warsaw summit?"):
+        answered = small.ask(question)
+        assert not answered.abstained, answered.answer
+    refused = small.ask("Wat besloten de leiders op de NAVO-top in Vilnius?")
+    assert refused.abstained and refused.refusal_reason.code == "place_missing", refused.answer
+    assert "Vilnius" in refused.refusal_reason.message
 
 
 def test_time_features_prefer_the_letter_of_the_time_named(assistant):
