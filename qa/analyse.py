@@ -11,7 +11,7 @@ from corpus.errors import QuestionError
 from corpus.metadata import MONTHS as DUTCH_MONTHS
 from corpus.metadata import dates_in, kind_data
 from qa.answer_kinds import asked_kind, asks_outcome, counted_noun
-from qa.gazetteer import cities_in, countries_in
+from qa.gazetteer import HOME, cities_in, countries_in
 from qa.language import detect_language
 from qa.models import Query
 
@@ -138,7 +138,7 @@ def analyse(question: str, history: Sequence[tuple[str, str]] = ()) -> Query:
         dates=named_dates(search_text),
         answer_kind=kind,
         countries=tuple(sorted(countries_in(search_text))),
-        cities=tuple(sorted(cities_in(search_text).items())),
+        places=tuple(sorted({*((c, c) for c in countries_in(text) if c != HOME), *cities_in(text).items()})),
         doc_kinds=named_kinds(search_text),
         letter_part=letter_part(text),
         asks_outcome=asks_outcome(text),

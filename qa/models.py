@@ -20,7 +20,8 @@ class Query:
     dates: tuple[date, ...] = ()
     answer_kind: str | None = None  # data/answer_kinds.json: "money", "count", "person", ...
     countries: tuple[str, ...] = ()  # ISO codes
-    cities: tuple[tuple[str, str], ...] = ()  # (the city's key in the gazetteer, its country's ISO code)
+    # the countries and cities the question itself names (not the one before it): (ISO code or city key, ISO code)
+    places: tuple[tuple[str, str], ...] = ()
     doc_kinds: tuple[str, ...] = ()  # the kinds of document it names ("volgens de geannoteerde agenda")
     letter_part: str | None = None  # "date", "signatory", "chair", "start", "end", "attendance": the letter itself
     asks_outcome: bool = False  # what a meeting decided or agreed: a list of papers never tells

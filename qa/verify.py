@@ -15,7 +15,7 @@ from corpus.metadata import format_dates
 from embeddings.store import Index
 from qa.answer_kinds import is_injection
 from qa.features import ANSWER_FEATURES, ENGLISH_MONTH_NAMES
-from qa.gazetteer import HOME, cities_in, countries_in, country_name
+from qa.gazetteer import cities_in, countries_in, country_name, entries
 from qa.models import Draft, Query, Refusal
 from qa.retrieve import Retrieved
 from qa.weights import fitted
@@ -206,14 +206,14 @@ def check_place(query, retrieved, draft, covered, floors):
     its country is): the letters found are about something else ("the Turkish parliament's ratification" answered
     from a letter that never mentions Turkey, "the summit in Vilnius" from one about another summit)."""
     quoted = {q.doc_id for q in draft.quotes}
-    if not quoted or not (query.countries or query.cities):
+    if not quoted or not query.places:
         return None
     named = covered.places_of(quoted)
-    country = next((c for c in query.countries if c != HOME and c not in named), None)
-    if country is not None:
-        return refusal("place_missing", query.language, place=country_name(country, query.language))
-    city = next((key for key, code in query.cities if key not in named and code not in named), None)
-    return refusal("place_missing", query.language, place=city) if city is not None else None
+    missing = next((key for key, code in query.places if key not in named and code not in named), None)
+    if missing is None:
+        return None
+    place = country_name(missing, query.language) if missing in entries() else missing
+    return refusal("place_missing", query.language, place=place)
 
 
 def check_off_topic(query, retrieved, draft, covered, floors):

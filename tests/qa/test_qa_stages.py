@@ -239,6 +239,10 @@ def test_a_country_the_question_names_that_no_quoted_letter_names_is_refused(tmp
         refused = small.ask(question)
         assert refused.abstained and refused.refusal_reason.code == "place_missing", refused.answer
         assert name in refused.refusal_reason.message
+    # a follow-up is checked for the places it names itself, not for those of the question before it
+    history = [("Wat zei de minister over Turkije?", "De documenten bevatten hierover geen antwoord.")]
+    follow_up = small.ask("En wanneer legde de regering de toetreding van Finland voor?", history=history)
+    assert not follow_up.abstained, follow_up.answer
 
 
 def test_a_city_the_question_names_that_no_quoted_letter_names_nor_its_country_is_refused(tmp_path):
