@@ -94,7 +94,7 @@ class Floors:
 @dataclass(frozen=True)
 class Coverage:
     """The times the letters cover (their own dates, and the months and years their text names), and the countries
-    each letter names."""
+    and cities each letter names."""
 
     years: frozenset[int]
     months: frozenset[tuple[int, int]]
@@ -108,13 +108,13 @@ def coverage(index: Index) -> Coverage:
     years = {d.year for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
     months = {(d.year, d.month) for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
     month_year = re.compile(rf"\b({'|'.join(MONTHS_NL)})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-    countries: dict[str, set[str]] = {}
+    places: dict[str, set[str]] = {}
     for s in index.sentences:
         years.update(int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", s.text))
         months.update((int(y), MONTHS_NL.index(m.lower()) + 1) for m, y in month_year.findall(s.text))
         text = f"{s.heading}. {s.text}"
-        countries.setdefault(s.doc_id, set()).update({*countries_in(text), *cities_in(text)})
-    named = tuple((doc_id, frozenset(codes)) for doc_id, codes in countries.items())
+        places.setdefault(s.doc_id, set()).update({*countries_in(text), *cities_in(text)})
+    named = tuple((doc_id, frozenset(codes)) for doc_id, codes in places.items())
     return Coverage(frozenset(years), frozenset(months), named)
 
 
