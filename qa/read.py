@@ -95,17 +95,14 @@ def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index
         letters += [p.doc_id for p in passages if p.doc_id != own.doc_id]
     out = []
     for doc_id in dict.fromkeys(letters):
-        for p in index.passages:
-            if p.passage.doc_id != doc_id:
-                continue
-            for j in index.sentences_of(p.passage.passage_id):
-                s = index.sentences[j]
-                if (
-                    (query.letter_part == "date" and is_date_line(s.text))
-                    or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
-                    or (query.letter_part in LINES and LINES[query.letter_part].match(s.text.strip()))
-                ):
-                    out.append(j)
+        for j in index.sentences_of_letter(doc_id):  # once each, not once per passage (passages overlap)
+            s = index.sentences[j]
+            if (
+                (query.letter_part == "date" and is_date_line(s.text))
+                or (query.letter_part == "signatory" and (s.heading == SIGNATURE or SIGNED.match(s.text.strip())))
+                or (query.letter_part in LINES and LINES[query.letter_part].match(s.text.strip()))
+            ):
+                out.append(j)
         if not out:
             return []  # the letter meant lacks the line: another report's would answer for the wrong meeting
     return out
