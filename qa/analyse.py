@@ -33,6 +33,9 @@ ENGLISH_DATE = re.compile(
     r"|\b(" + "|".join(ENGLISH_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)",
     re.IGNORECASE,
 )
+# A model or unit designation: F-35, CV90, MQ-9, A400M (a short capitalised prefix and a number). Longer
+# prefixes are words that translate ("NATO2030" is "NAVO2030" in a Dutch letter).
+DESIGNATION = re.compile(r"\b[A-Z]{1,3}-?\d{1,4}[A-Z]?\b")
 FOLLOW_UP = re.compile(
     r"^(en|and|ook|also|what about|how about|hoe zit)\b|\b(daarover|hierover|erover|it|they|that)\b", re.I
 )
@@ -118,6 +121,17 @@ def named_kinds(text: str) -> tuple[str, ...]:
     )
 
 
+def designations_in(text: str, with_types: bool = False) -> dict[str, str]:
+    """{"f35": "F-35"}: hyphen and case do not matter. With types, a variant (F-35A) also names its type (F-35)."""
+    found = {}
+    for m in DESIGNATION.finditer(text):
+        key = m.group(0).replace("-", "").lower()
+        found.setdefault(key, m.group(0))
+        if with_types and key[-1].isalpha() and key[-2].isdigit():
+            found.setdefault(key[:-1], m.group(0)[:-1])
+    return found
+
+
 def letter_part(text: str) -> str | None:
     return next((part for part, cue in LETTER_PARTS.items() if re.search(cue, text, re.IGNORECASE)), None)
 
@@ -139,6 +153,7 @@ def analyse(question: str, history: Sequence[tuple[str, str]] = ()) -> Query:
         answer_kind=kind,
         countries=tuple(sorted(countries_in(search_text))),
         places=tuple(sorted({*((c, c) for c in countries_in(text) if c != HOME), *cities_in(text).items()})),
+        designations=tuple(sorted(designations_in(text).items())),
         doc_kinds=named_kinds(search_text),
         letter_part=letter_part(text),
         asks_outcome=asks_outcome(text),

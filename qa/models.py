@@ -22,6 +22,7 @@ class Query:
     countries: tuple[str, ...] = ()  # ISO codes
     # the countries and cities the question itself names (not the one before it): (ISO code or city key, ISO code)
     places: tuple[tuple[str, str], ...] = ()
+    designations: tuple[tuple[str, str], ...] = ()  # (key, as written): "F-35", "CV90", the question itself names
     doc_kinds: tuple[str, ...] = ()  # the kinds of document it names ("volgens de geannoteerde agenda")
     letter_part: str | None = None  # "date", "signatory", "chair", "start", "end", "attendance": the letter itself
     asks_outcome: bool = False  # what a meeting decided or agreed: a list of papers never tells

@@ -13,6 +13,7 @@ import numpy as np
 
 from corpus.metadata import format_dates
 from embeddings.store import Index
+from qa.analyse import designations_in
 from qa.answer_kinds import is_injection
 from qa.features import ANSWER_FEATURES, ENGLISH_MONTH_NAMES
 from qa.gazetteer import cities_in, countries_in, country_name, entries
@@ -22,6 +23,7 @@ from qa.weights import fitted
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
+MONTH_NUMBERS = {m: i % 12 + 1 for i, m in enumerate([*MONTHS_NL, *ENGLISH_MONTH_NAMES])}
 REFUSAL = {"nl": "De documenten bevatten hierover geen antwoord.", "en": "The documents do not answer this."}
 MESSAGES = {
     "injection": (
@@ -57,6 +59,10 @@ MESSAGES = {
         "De gevonden brieven zijn niet van {when} en noemen die dag niet.",
         "The letters found are not from {when} and do not name that day.",
     ),
+    "other_month": (
+        "De gevonden brieven zijn niet van {when} en noemen die maand niet.",
+        "The letters found are not from {when} and do not name that month.",
+    ),
     "letter_part_missing": (
         "De brief die het best past, vermeldt niet {what}.",
         "The best matching letter does not state {what_en}.",
@@ -64,6 +70,10 @@ MESSAGES = {
     "place_missing": (
         "De gevonden brieven noemen {place} nergens.",
         "The letters found never name {place}.",
+    ),
+    "designation_missing": (
+        "De gevonden brieven noemen {name} nergens.",
+        "The letters found never name {name}.",
     ),
     "off_topic": (
         "De brieven gaan nergens over iets dat op deze vraag lijkt.",
@@ -93,29 +103,52 @@ class Floors:
 
 @dataclass(frozen=True)
 class Coverage:
-    """The times the letters cover (their own dates, and the months and years their text names), and the countries
-    and cities each letter names."""
+    """The times the letters cover (their own dates, and the months and years their text names), and the countries,
+    cities and designations (F-35, CV90) each letter names."""
 
     years: frozenset[int]
     months: frozenset[tuple[int, int]]
     places: tuple[tuple[str, frozenset[str]], ...] = ()  # (doc_id, the ISO codes and city keys it names)
+    designations: tuple[tuple[str, frozenset[str]], ...] = ()  # (doc_id, the designation keys it names)
+    # (doc_id, the months it is dated or met in, or names: "8 oktober" in a letter of 2015 names October 2015), for
+    # the letters that have a date
+    letter_months: tuple[tuple[str, frozenset[tuple[int, int]]], ...] = ()
 
     def places_of(self, doc_ids: set[str]) -> set[str]:
         return {c for doc_id, named in self.places if doc_id in doc_ids for c in named}
 
+    def designations_of(self, doc_ids: set[str]) -> set[str]:
+        return {c for doc_id, named in self.designations if doc_id in doc_ids for c in named}
+
 
 def coverage(index: Index) -> Coverage:
-    years = {d.year for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
-    months = {(d.year, d.month) for p in index.passages for d in (*p.meeting_dates, p.letter_date) if d}
-    month_year = re.compile(rf"\b({'|'.join(MONTHS_NL)})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+    dated: dict[str, set[tuple[int, int]]] = {}
+    for p in index.passages:
+        dated.setdefault(p.passage.doc_id, set()).update(
+            (d.year, d.month) for d in (*p.meeting_dates, p.letter_date) if d
+        )
+    years = {y for months_of in dated.values() for y, _ in months_of}
+    months = set().union(*dated.values())
+    month_year = re.compile(rf"\b({'|'.join(MONTH_NUMBERS)})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+    bare_month = re.compile(rf"\b({'|'.join(set(MONTH_NUMBERS) - {'may', 'march'})})\b", re.IGNORECASE)
     places: dict[str, set[str]] = {}
+    designations: dict[str, set[str]] = {}
+    letter_months = {doc_id: set(months_of) for doc_id, months_of in dated.items() if months_of}
     for s in index.sentences:
         years.update(int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", s.text))
-        months.update((int(y), MONTHS_NL.index(m.lower()) + 1) for m, y in month_year.findall(s.text))
+        named_months = {(int(y), MONTH_NUMBERS[m.lower()]) for m, y in month_year.findall(s.text)}
+        months.update(named_months)
+        if s.doc_id in letter_months:
+            own_years = {y for y, _ in dated[s.doc_id]}
+            bare = {MONTH_NUMBERS[m.lower()] for m in bare_month.findall(s.text)}
+            letter_months[s.doc_id].update({*named_months, *((y, m) for y in own_years for m in bare)})
         text = f"{s.heading}. {s.text}"
         places.setdefault(s.doc_id, set()).update({*countries_in(text), *cities_in(text)})
+        designations.setdefault(s.doc_id, set()).update(designations_in(text, with_types=True))
     named = tuple((doc_id, frozenset(codes)) for doc_id, codes in places.items())
-    return Coverage(frozenset(years), frozenset(months), named)
+    types = tuple((doc_id, frozenset(keys)) for doc_id, keys in designations.items())
+    in_letters = tuple((doc_id, frozenset(m)) for doc_id, m in letter_months.items())
+    return Coverage(frozenset(years), frozenset(months), named, types, in_letters)
 
 
 def refusal(code: str, language: str, **values) -> Refusal:
@@ -186,6 +219,22 @@ def check_day(query, retrieved, draft, covered, floors):
     return None
 
 
+def check_month(query, retrieved, draft, covered, floors):
+    """Asked about a month (a meeting's), where every letter quoted is dated, none in that month, and none names
+    it: "the October 2020 video conference" is not answered from the letter about June's."""
+    quoted = {q.doc_id for q in draft.quotes}
+    if not quoted or not query.months or query.dates:
+        return None
+    months_of = dict(covered.letter_months)
+    if any(doc_id not in months_of for doc_id in quoted):  # an undated letter: no evidence either way
+        return None
+    if any(asked in months_of[doc_id] for doc_id in quoted for asked in query.months):
+        return None
+    names = [m.capitalize() for m in ENGLISH_MONTH_NAMES] if query.language == "en" else MONTHS_NL
+    when = ", ".join(f"{names[m - 1]} {y}" for y, m in query.months)
+    return refusal("other_month", query.language, when=when)
+
+
 def check_letter_part(query, retrieved, draft, covered, floors):
     """Asked when a letter was dated or who signed it, where the letter that fits states neither."""
     if draft.note.startswith("no ") and query.letter_part:
@@ -216,6 +265,17 @@ def check_place(query, retrieved, draft, covered, floors):
     return refusal("place_missing", query.language, place=place)
 
 
+def check_designation(query, retrieved, draft, covered, floors):
+    """A designation the question names (F-35, CV90) that no quoted letter names: a sentence about the F-16 does
+    not say how many F-35s there are."""
+    quoted = {q.doc_id for q in draft.quotes}
+    if not quoted or not query.designations:
+        return None
+    named = covered.designations_of(quoted)
+    missing = next((shown for key, shown in query.designations if key not in named), None)
+    return refusal("designation_missing", query.language, name=missing) if missing else None
+
+
 def check_off_topic(query, retrieved, draft, covered, floors):
     if draft.text is not None or not draft.evidence or query.language not in floors.offtopic:
         return None
@@ -239,7 +299,7 @@ def check_confidence(query, retrieved, draft, covered, floors):
 
 CHECKS: tuple[Check, ...] = (
     check_injection, check_filter, check_found, check_time, check_citations, check_off_topic, check_letter_part,
-    check_place, check_kind, check_day, check_confidence,
+    check_place, check_designation, check_kind, check_day, check_month, check_confidence,
 )  # fmt: skip
 
 

@@ -262,6 +262,48 @@ def test_a_city_the_question_names_that_no_quoted_letter_names_nor_its_country_i
     assert "Vilnius" in refused.refusal_reason.message
 
 
+def test_a_designation_the_question_names_that_no_quoted_letter_names_is_refused(tmp_path):
+    from qa.analyse import designations_in
+
+    assert designations_in("de F-35A en F35-toestellen, de CV90") == {"f35a": "F-35A", "f35": "F35", "cv90": "CV90"}
+    assert "f35" in designations_in("de F-35A", with_types=True)  # a variant names its type
+    assert designations_in("het NATO2030-proces") == {}  # a word with a number translates; no designation
+    small = one_letter_assistant(
+        tmp_path,
+        "Den Haag, 3 maart 2031\n\nNederland heeft binnen de NAVO een kernwapentaak. Hiermee is één squadron "
+        "F-16-jachtvliegtuigen belast. De F-16A is in 2031 uit dienst genomen.\n",
+    )
+    for question in ("Met hoeveel squadrons F-16's is de kernwapentaak belast?", "Wanneer ging de F-16 uit dienst?"):
+        answered = small.ask(question)
+        assert not answered.abstained, answered.answer
+    refused = small.ask("Met hoeveel squadrons F-35's is de kernwapentaak belast?")
+    assert refused.abstained and refused.refusal_reason.code == "designation_missing", refused.answer
+    assert "F-35" in refused.refusal_reason.message
+
+
+def test_a_month_no_quoted_letter_is_from_or_names_is_refused(tmp_path):
+    text = (
+        "{date}\n\nDe NAVO-ministers van Defensie spraken op 17 en 18 juni 2031 over de luchtverdediging. Zij "
+        "besloten tot de aanschaf van nieuwe radars voor de oostflank.{more}\n"
+    )
+    for name in ("dated", "named", "undated"):
+        (tmp_path / name).mkdir()
+    small = one_letter_assistant(tmp_path / "dated", text.format(date="Den Haag, 20 juni 2031", more=""))
+    assert not (answered := small.ask("Wat besloten de ministers in juni 2031 over de radars?")).abstained, answered
+    refused = small.ask("Wat besloten de ministers in oktober 2031 over de radars?")
+    assert refused.abstained and refused.refusal_reason.code == "other_month", refused.answer
+    assert "oktober 2031" in refused.refusal_reason.message
+    english = small.ask("What did the ministers decide about the radars in October 2031?")
+    assert english.refusal_reason.code == "other_month" and "October 2031" in english.refusal_reason.message
+    # a letter that names the month ("in oktober"), and one with no date at all, are no evidence against it
+    more = " In oktober spreken zij verder over de radars."
+    small = one_letter_assistant(tmp_path / "named", text.format(date="Den Haag, 20 juni 2031", more=more))
+    undated = one_letter_assistant(tmp_path / "undated", text.format(date="", more="").replace(" 2031", ""))
+    for assistant in (small, undated):
+        reason = assistant.ask("Wat besloten de ministers in oktober 2031 over de radars?").refusal_reason
+        assert reason is None or reason.code != "other_month", reason
+
+
 def test_time_features_prefer_the_letter_of_the_time_named(assistant):
     passages = {p.doc_id: p for p in assistant.search("Litouwen militairen oostflank minister", k=10, method="bm25")}
     q = analyse("Wat zei de minister in 2023 over Litouwen?")
