@@ -10,7 +10,7 @@ from datetime import date
 from corpus.errors import QuestionError
 from corpus.metadata import MONTHS as DUTCH_MONTHS
 from corpus.metadata import dates_in, kind_data
-from qa.answer_kinds import asked_kind, asks_outcome, counted_noun
+from qa.answer_kinds import asked_kind, asks_outcome, asks_procedure, counted_noun
 from qa.gazetteer import HOME, cities_in, countries_in
 from qa.language import detect_language
 from qa.models import Query
@@ -156,6 +156,7 @@ def analyse(question: str, history: Sequence[tuple[str, str]] = ()) -> Query:
         designations=tuple(sorted(designations_in(text).items())),
         doc_kinds=named_kinds(search_text),
         letter_part=letter_part(text),
+        asks_procedure=asks_procedure(text) or bool(kind_data()["meeting_re"].search(text)),
         asks_outcome=asks_outcome(text),
         counted=counted_noun(text, language) if kind == "count" else None,
     )

@@ -40,6 +40,7 @@ def _data() -> dict:
         "strip": {k: compiled(v) for k, v in data.get("strip", {}).items()},
         "injection": re.compile(data["injection"], re.IGNORECASE),
         "outcome": re.compile(data["outcome"], re.IGNORECASE),
+        "procedure": re.compile(data["procedure"], re.IGNORECASE),
         "months": data["months"],
         "number_words": data["number_words"],
     }
@@ -139,6 +140,11 @@ def _number_and_words() -> re.Pattern:
 def asks_outcome(question: str) -> bool:
     """Whether the question asks what a meeting decided or agreed (which no mere list of papers tells)."""
     return bool(_data()["outcome"].search(question))
+
+
+def asks_procedure(question: str) -> bool:
+    """Whether the question asks about the papers' own course: questions submitted, a letter requested or sent."""
+    return bool(_data()["procedure"].search(question))
 
 
 def is_injection(question: str) -> bool:

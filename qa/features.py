@@ -75,7 +75,11 @@ def quotable(text: str, kind: str, query: Query) -> bool:
         return False
     if not is_frame_line(text, kind):
         return True
-    return is_opening_line(text) and (query.letter_part is not None or query.answer_kind in OPENING_KINDS)
+    if not is_opening_line(text):
+        return False
+    if query.letter_part is None and query.answer_kind in ("day", "time"):  # its date: the papers' or a meeting's
+        return query.asks_procedure
+    return query.letter_part is not None or query.answer_kind in OPENING_KINDS
 
 
 QUANTITY_KINDS = ("percentage", "money", "count")

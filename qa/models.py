@@ -25,6 +25,8 @@ class Query:
     designations: tuple[tuple[str, str], ...] = ()  # (key, as written): "F-35", "CV90", the question itself names
     doc_kinds: tuple[str, ...] = ()  # the kinds of document it names ("volgens de geannoteerde agenda")
     letter_part: str | None = None  # "date", "signatory", "chair", "start", "end", "attendance": the letter itself
+    # about the papers' own course (questions submitted, a letter requested) or a meeting: what an opening dates
+    asks_procedure: bool = False
     asks_outcome: bool = False  # what a meeting decided or agreed: a list of papers never tells
     counted: str | None = None  # what a count question counts, as written ("landen", "MPs")
 

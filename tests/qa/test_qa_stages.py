@@ -537,6 +537,25 @@ def test_a_kamervraag_s_header_lines_answer_when_who_and_how_long_only():
     assert quotable(line, "kamervragen", analyse("Hoe lang duurde het voordat de vragen beantwoord waren?"))
     assert quotable(line, "kamervragen", analyse("Wanneer werden de vragen beantwoord?"))
     assert not quotable(line, "kamervragen", analyse("Wat antwoordde de minister over de vliegbasis?"))
+    # its date is the papers' own: it does not say when anything the questions are about took place
+    assert not quotable(line, "kamervragen", analyse("Op welke dag zond de omroep de uitzending uit?"))
+
+
+def test_an_opening_dates_the_papers_or_a_meeting_not_what_they_are_about():
+    from qa.read import quotable
+
+    opening = (
+        "Met deze brief geeft het kabinet uitvoering aan het verzoek van 6 april 2031 van de vaste commissie voor "
+        "Buitenlandse Zaken om een brief over de plaatsing van raketten in het buurland."
+    )
+    for question in ("Op welke datum vroeg de commissie om een brief over de raketten?",
+                     "When did the committee request the letter on the missiles?"):  # fmt: skip
+        assert quotable(opening, "letter", analyse(question)), question
+    for question in ("Op welke datum werden de raketten in het buurland geplaatst?",
+                     "When were the missiles deployed?"):  # fmt: skip
+        assert not quotable(opening, "letter", analyse(question)), question
+    meeting = "Hierbij informeer ik u over de bijeenkomst van de NAVO-ministers van Defensie op 12 en 13 juni 2031."
+    assert quotable(meeting, "annotated_agenda", analyse("Wanneer vond de bijeenkomst van de ministers plaats?"))
 
 
 @pytest.mark.parametrize(
