@@ -33,6 +33,12 @@ ENGLISH_DATE = re.compile(
     r"|\b(" + "|".join(ENGLISH_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)",
     re.IGNORECASE,
 )
+# A season and its year ("het najaar van 2020", "the autumn session in 2018") names the months it spans, generously.
+SEASONS = {"voorjaar": (3, 6), "lente": (3, 6), "spring": (3, 6), "zomer": (6, 9), "summer": (6, 9),
+           "najaar": (9, 12), "herfst": (9, 12), "autumn": (9, 12)}  # fmt: skip
+SEASON_YEAR = re.compile(
+    rf"\b({'|'.join(SEASONS)})\w*\s+(?:[\w'-]+\s+){{0,2}}?(?:van|of|in)?\s*((?:19|20)\d\d)\b", re.IGNORECASE
+)
 # A model or unit designation: F-35, CV90, MQ-9, A400M (a short capitalised prefix and a number). Longer
 # prefixes are words that translate ("NATO2030" is "NAVO2030" in a Dutch letter).
 DESIGNATION = re.compile(r"\b[A-Z]{1,3}-?\d{1,4}[A-Z]?\b")
@@ -112,6 +118,9 @@ def named_dates(text: str) -> tuple[date, ...]:
 def named_months(text: str) -> tuple[tuple[int, int], ...]:
     months = {(int(y), {**DUTCH_MONTHS, **ENGLISH_MONTHS}[m.lower()]) for m, y in MONTH_YEAR.findall(text)}
     months |= {(d.year, d.month) for d in named_dates(text)}
+    for season, year in SEASON_YEAR.findall(text):
+        first, last = SEASONS[season.lower()]
+        months |= {(int(year), m) for m in range(first, last + 1)}
     return tuple(sorted(months))
 
 

@@ -231,8 +231,15 @@ def check_month(query, retrieved, draft, covered, floors):
     if any(asked in months_of[doc_id] for doc_id in quoted for asked in query.months):
         return None
     names = [m.capitalize() for m in ENGLISH_MONTH_NAMES] if query.language == "en" else MONTHS_NL
-    when = ", ".join(f"{names[m - 1]} {y}" for y, m in query.months)
-    return refusal("other_month", query.language, when=when)
+    by_year: dict[int, list[int]] = {}
+    for y, m in query.months:
+        by_year.setdefault(y, []).append(m)
+    spans = [  # a season's months read as one span: "september-december 2020"
+        f"{names[ms[0] - 1]}-{names[ms[-1] - 1]} {y}" if len(ms) > 2 and ms[-1] - ms[0] == len(ms) - 1
+        else ", ".join(f"{names[m - 1]} {y}" for m in ms)
+        for y, ms in sorted(by_year.items())
+    ]  # fmt: skip
+    return refusal("other_month", query.language, when=", ".join(spans))
 
 
 def check_letter_part(query, retrieved, draft, covered, floors):

@@ -295,6 +295,10 @@ def test_a_month_no_quoted_letter_is_from_or_names_is_refused(tmp_path):
     assert "oktober 2031" in refused.refusal_reason.message
     english = small.ask("What did the ministers decide about the radars in October 2031?")
     assert english.refusal_reason.code == "other_month" and "October 2031" in english.refusal_reason.message
+    # a season names the months it spans
+    autumn = small.ask("Wat besloten de ministers in het najaar van 2031 over de radars?")
+    assert autumn.refusal_reason.code == "other_month" and "september-december 2031" in autumn.refusal_reason.message
+    assert not small.ask("What did the ministers decide about the radars in the summer of 2031?").abstained
     # a letter that names the month ("in oktober"), and one with no date at all, are no evidence against it
     more = " In oktober spreken zij verder over de radars."
     small = one_letter_assistant(tmp_path / "named", text.format(date="Den Haag, 20 juni 2031", more=more))
