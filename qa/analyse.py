@@ -62,13 +62,17 @@ LETTER_PARTS = {
     r"|^\W*(?:(?:en|and|op|on|in|tot|to)\s+)?(wanneer|welke datum|when|what date)\b.{0,60}"
     rf"\b(stuurde|stuurden|verstuurde|verstuurden|zond|zonden|send|sent)\b.{{0,60}}\b\w*({PAPER})\b"
     r"|\b(datum|date) ((van|of) (de|het|the|this|deze|dit|die|that)|draagt|bears|has|heeft)\b"
-    rf".{{0,30}}\b\w*({PAPER})\b|\b(gedateerd|dated)\b",
+    rf".{{0,30}}\b\w*({PAPER})\b|\b(gedateerd|dated)\b"
+    rf"|\bvan wanneer (is|was|dateert) (de|het|deze|dit|die)\s+\w*({PAPER})\b",
     "signatory": r"\b(wie|who|welke minister\w*|which minister\w*)\b.{0,50}"
     rf"\b(ondertekend\w*|tekende|signed|stuurde|sent|verstuurde)\b.{{0,40}}\b\w*({PAPER})\b"
     r"|\b(wie|who|welke (minister|bewindsperso)\w*|which minister\w*)\b.{0,30}"
-    r"\b(beantwoordde|beantwoordden|answered)\b.{0,20}\b(kamervragen|vragen|questions)\b",
+    r"\b(beantwoordde|beantwoordden|answered)\b.{0,20}\b(kamervragen|vragen|questions)\b"
+    rf"|\b(wie|who)\b.{{0,40}}\b\w*({PAPER})\b.{{0,40}}\b(ondertekend|getekend|signed)\b",
     # who chaired the meeting a report records ("Voorzitter: X"), not who chairs the committee (who signs)
-    "chair": r"^\W*wie\b.{0,20}\bzat\b.{0,120}\bvoor\W*$|^\W*who\b.{0,20}\b(chaired|presided)\b",
+    "chair": r"^\W*wie\b.{0,20}\bzat\b.{0,120}\bvoor\W*$|^\W*who\b.{0,20}\b(chaired|presided)\b"
+    r"|^\W*(wie|who)\s+((was|is|were)\s+((de|the)\s+)?(voorzitter|chair\w*)\s+(van|of)|leidde|led)\s+"
+    r"(het|de|the|dit|deze|this)\s+([\w-]+\s+){0,2}(debat|overleg|commissiedebat|vergadering|debate|meeting)\b",
     # when the meeting a report records began or closed ("Aanvang 14.30 uur", "Sluiting 16.05 uur")
     "start": r"^\W*(hoe laat|(at )?what time)\b.{0,120}"
     r"\b(begon|begonnen|startte|van start|geopend|aanvang|begin|began|start|started|open|opened)\b",

@@ -491,7 +491,11 @@ def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_
         "Aanwezig zijn drie leden der Kamer, te weten: Bakker, Claes en Smit.\n\nAanvang 14.30 uur.\n\n"
         "De minister zegt dat Nederland driehonderd militairen stuurt.\n",
     )
-    for question in ("Wie zat het commissiedebat over de oostflank voor?", "Who chaired the committee debate?"):
+    chair = (
+        "Wie zat het commissiedebat over de oostflank voor?", "Who chaired the committee debate?",
+        "Wie was de voorzitter van het commissiedebat?", "Who was the chair of the debate?", "Wie leidde het debat?",
+    )  # fmt: skip
+    for question in chair:
         assert analyse(question).letter_part == "chair"
         answer = small.ask(question)
         assert not answer.abstained and answer.citations[0].quote.startswith("Voorzitter: Claes"), answer.answer
@@ -511,6 +515,7 @@ def test_who_chaired_a_meeting_and_when_it_began_are_read_from_the_report_s_own_
     assert closed.abstained and closed.refusal_reason.code == "letter_part_missing"
     assert analyse("Wie zat er namens de VVD in het debat?").letter_part is None  # sat in it, did not chair it
     assert analyse("Wie was voorzitter van de vaste commissie voor Defensie?").letter_part is None  # who signs
+    assert analyse("Who was the debate with?").letter_part is None
 
 
 def test_a_paper_named_by_any_noun_or_compound_asks_its_own_date_but_not_in_a_subordinate_clause():
@@ -518,6 +523,8 @@ def test_a_paper_named_by_any_noun_or_compound_asks_its_own_date_but_not_in_a_su
     assert analyse("Welke datum draagt de geannoteerde agenda?").letter_part == "date"
     assert analyse("Who signed the summit's agenda letter?").doc_kinds == ("annotated_agenda",)
     assert analyse("When was the 2031 DPCR overview sent to the Tweede Kamer?").letter_part == "date"
+    assert analyse("Van wanneer is de brief over de oostflank?").letter_part == "date"
+    assert analyse("Wie heeft de geannoteerde agenda ondertekend?").letter_part == "signatory"
     assert analyse("Wanneer is de voortgangsrapportage naar de Kamer gestuurd?").letter_part == "date"
     assert analyse("Who was the ambassador when the overview was sent?").letter_part != "date"
 
@@ -573,6 +580,18 @@ def test_an_opening_dates_the_papers_or_a_meeting_not_what_they_are_about():
 )
 def test_which_days_asks_for_a_day_as_which_day_does(question):
     assert asked_kind(question) == "day"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does the Netherlands spend on defence as a share of GDP?",
+        "Hoeveel geeft Nederland uit aan defensie als deel van het bbp?",
+        "How much of its GDP does the Netherlands spend on defence?",
+    ],
+)
+def test_a_share_of_gdp_asks_for_a_percentage_not_an_amount(question):
+    assert asked_kind(question) == "percentage"
 
 
 def test_a_list_of_papers_says_when_and_about_what_not_what_was_decided():
