@@ -73,6 +73,8 @@ def test_a_follow_up_is_searched_with_the_question_before():
         ("Wat besloten de ministers over Irak?", None),
         ("Wat kost de bijdrage aan de missie per jaar?", "money"),
         ("What was the cost of the exercise?", "money"),
+        ("Hoeveel kost één fregat?", "money"),  # not a count: "hoeveel" asks what it costs
+        ("How much did the mission cost?", "money"),
         ("Why did the minister want a bigger common budget?", None),  # about a budget, not asking an amount
         ("Wat vond Nederland van de verhoging van de begroting?", None),
         ("Welk percentage van het bbp gaat naar defensie?", "percentage"),
