@@ -17,7 +17,15 @@ from corpus.errors import IndexError_, QuestionError
 from embeddings.encoders import ALIASES, CROSSLINGUAL_ENCODER, DEFAULT_ENCODER, Encoder, LazyEncoder, load_encoder
 from embeddings.letter_cache import VectorCache
 from embeddings.passage_store import StoreChoice, probe
-from embeddings.store import Index, build_index, built_by_older_version, check_compatible, load_index, read_manifest
+from embeddings.store import (
+    Index,
+    build_index,
+    built_by_older_version,
+    check_compatible,
+    indexed_passages,
+    load_index,
+    read_manifest,
+)  # fmt: skip
 from qa.analyse import analyse
 from qa.models import Answer, ScoredPassage
 from qa.read import ExtractiveReader, Reader
@@ -180,7 +188,13 @@ class Assistant:
                     prune_generations(folder.parent, {folder.name})
             return cls(corpus, index, enc, config, crosslingual, word_cache=library.cache)
         check_compatible(manifest, folder, name, corpus.fingerprint)
-        return cls(corpus, load_index(folder, choice), enc, config, prefetched, word_cache=library.cache)
+        index = load_index(folder, choice)
+        if not same_metadata(index, corpus):  # this version reads a kind, title or date anew: rebuild, from the cache
+            with library.writing() if entries else contextlib.nullcontext():
+                index = build_index(
+                    folder, corpus, enc, progress=progress, crosslingual=prefetched, cache=library.cache, store=choice
+                )
+        return cls(corpus, index, enc, config, prefetched, word_cache=library.cache)
 
     def document(self, doc_id: str) -> Document:
         try:
@@ -261,6 +275,15 @@ class Assistant:
         unknown = [d for d in doc_ids or () if d not in known]
         if unknown:
             raise QuestionError(f"unknown document id(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+
+def same_metadata(index: Index, corpus: Corpus) -> bool:
+    """Whether the index holds the kinds, titles and dates this version reads from the letters (the letters' text
+    is checked by the fingerprint; a better reader of their metadata leaves the text alone)."""
+    if index.manifest.get("kinds", {}) != {doc.doc_id: doc.kind for doc in corpus.documents}:
+        return False
+    stored = [(p.title, p.letter_date, tuple(p.meeting_dates)) for p in index.passages]
+    return stored == [(p.title, p.letter_date, tuple(p.meeting_dates)) for p in indexed_passages(corpus)]
 
 
 def _crosslingual_for(manifest: dict) -> Encoder | None:

@@ -323,6 +323,18 @@ def test_assistant_load_rebuilds_an_index_an_older_version_wrote(tmp_path, hashi
         Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=FAKE_XL)
 
 
+def test_assistant_load_rebuilds_an_index_whose_kinds_this_version_reads_otherwise(tmp_path, hashing_encoder):
+    first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=None)
+    kinds = first.index.manifest["kinds"]
+    doc_id = sorted(kinds)[0]
+    # as an older reader of the letters' kinds would have left it: same text, another kind
+    other = "news" if kinds[doc_id] != "news" else "letter"
+    _edit_manifest(first.index.folder, lambda m: m["kinds"].update({doc_id: other}))
+    again = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=None)
+    assert again.index.manifest["kinds"] == kinds
+    assert read_manifest(first.index.folder)["kinds"] == kinds
+
+
 def test_assistant_load_reuses_an_existing_index(tmp_path, hashing_encoder, monkeypatch):
     first = Assistant.load(index_dir=tmp_path, encoder=hashing_encoder, progress=False, crosslingual=None)
     monkeypatch.setattr("qa.assistant.build_index", lambda *a, **kw: pytest.fail("rebuilt a good index"))
