@@ -25,7 +25,7 @@ def docs(tmp_path_factory):
 
 def test_a_letter_its_own_date_and_the_meeting_it_announces(docs):
     doc = docs["agenda-2016"]
-    assert doc.kind == "letter"
+    assert doc.kind == "annotated_agenda"  # "Hierbij informeren wij u over de agenda van de NAVO-top"
     assert doc.letter_date == date(2016, 7, 1)
     assert doc.meeting_dates == (date(2016, 7, 8), date(2016, 7, 9))  # "8 en 9 juli a.s.": the letter's year
     assert doc.ministers == ("A.B. Jansen",)

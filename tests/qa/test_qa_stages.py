@@ -323,7 +323,7 @@ def test_time_features_prefer_the_letter_of_the_time_named(assistant):
 def test_an_answer_quotes_the_sentence_and_frames_the_letter_by_what_is_known(assistant):
     answer = assistant.ask("Hoeveel draagt Nederland bij aan het cyberfonds?")
     assert not answer.abstained and answer.refusal_reason is None
-    assert answer.answer.startswith("Volgens de brief van 8 en 9 juli 2016:")
+    assert answer.answer.startswith("Volgens de geannoteerde agenda van 8 en 9 juli 2016:")
     assert any("4 miljoen euro" in c.quote for c in answer.citations)
     for c in answer.citations:
         assert assistant.documents[c.doc_id].text[c.start : c.end] == c.quote
