@@ -18,7 +18,7 @@ from corpus.metadata import is_date_line, is_frame_line
 from corpus.parsing import SIGNATURE
 from embeddings.lexical import tokenize
 from embeddings.store import Index, Sentence
-from qa.analyse import DOCUMENT_NOUN
+from qa.analyse import cues
 from qa.answer_kinds import counts, holds
 from qa.features import (
     QUANTITY_KINDS,
@@ -282,7 +282,7 @@ class ExtractiveReader:
         # the top letter states no date of its own: a quoted sentence that dates a document answers instead
         # ("de brief van de minister d.d. 21 juni 2018 inzake het verslag ...")
         dated = query.letter_part == "date" and any(
-            DOCUMENT_NOUN.search(t) and holds(t, "day", query.text)
+            cues()["document_noun"].search(t) and holds(t, "day", query.text)
             for t in (index.sentences[found[i].index].text for i in chosen)
         )
         missing = asks_own_part(query, passages) and not part and not dated and query.letter_part not in SOFT_PARTS
