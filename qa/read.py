@@ -68,16 +68,34 @@ class SentenceCandidate:
     features: tuple[float, ...]
 
 
-def own_letter(query: Query, passages: Sequence[ScoredPassage]) -> ScoredPassage | None:
+def own_letter(query: Query, passages: Sequence[ScoredPassage], index: Index | None = None) -> ScoredPassage | None:
     """For a question about a document itself (its date, its signatory...), the best passage read of the document
     it means: of the kind it names ("when was the annotated agenda sent" is not answered by the date of a committee
-    report that lists the agenda), else of any kind."""
+    report that lists the agenda), else of any kind; asked when its signers sent it, the letter they signed."""
     if query.letter_part is None or not passages:
         return None
     named = set(query.doc_kinds)
     if "meeting_report" in named:  # "verslag" / "report" names a committee's report, a progress report sent as a letter
         named |= {"committee_report", "letter", "unknown"}
-    return next((p for p in passages if not named or p.kind in named), None)
+    meant = [p for p in passages if not named or p.kind in named]
+    if index is not None and query.letter_part == "date":
+        signed = next((p for p in meant if signers(index, p.doc_id) & set(re.findall(r"[\w'-]+", query.text))), None)
+        meant = [signed] if signed else meant
+    return meant[0] if meant else None
+
+
+PARTICLES = {"Van", "Der", "Den", "Ten", "Ter", "Het"}  # "Van Toor", "Ten Broeke": no name by themselves
+
+
+def signers(index: Index, doc_id: str) -> set[str]:
+    """The surnames in a letter's signature lines ("De Minister van Defensie, A. Hennis-Plasschaert")."""
+    names = set()
+    for j in index.sentences_of_letter(doc_id):
+        s = index.sentences[j]
+        if (s.heading == SIGNATURE or SIGNED.match(s.text.strip())) and "," in s.text:  # "role, name"
+            words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", s.text.rsplit(",", 1)[-1])  # "Bijleveld-Schouten"
+            names.update(w for whole in words for w in (whole, *whole.split("-")) if len(w) > 2 and w[0].isupper())
+    return names - PARTICLES
 
 
 def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
@@ -87,7 +105,7 @@ def asks_own_part(query: Query, passages: Sequence[ScoredPassage]) -> bool:
 def letter_part_sentences(query: Query, passages: Sequence[ScoredPassage], index: Index) -> list[int]:
     """For a question about the letter itself, its date line, its signature, or the lines of a report that say who
     chaired the meeting and when it began or closed."""
-    own = own_letter(query, passages)
+    own = own_letter(query, passages, index)
     if own is None:
         return []
     letters = [own.doc_id]

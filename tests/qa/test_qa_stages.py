@@ -438,6 +438,20 @@ def test_a_letter_s_own_date_is_asked_only_where_the_question_names_no_other_kin
     ]
     assert own_letter(agenda, read).doc_id == "b"
     assert own_letter(analyse("Op welke datum is deze brief verstuurd?"), read).doc_id == "a"  # none named: the best
+    # asked when its signers sent it: the letter they signed, not a report that lists it
+    lines = {
+        "a": ["De voorzitter van de vaste commissie voor Defensie, Van der Berg"],
+        "b": ["De Minister van Defensie, A. Bakker-Smit", "De Minister van Buitenlandse Zaken, C. de Vries"],
+    }  # fmt: skip
+    texts = [t for d in "ab" for t in lines[d]]
+    index = types.SimpleNamespace(
+        sentences=[types.SimpleNamespace(text=t, heading="Ondertekening") for t in texts],
+        sentences_of_letter=lambda d: [i for i, t in enumerate(texts) if t in lines[d]],
+    )
+    sent = analyse("Op welke datum stuurden Bakker en De Vries hun brief over de oostflank?")
+    assert own_letter(sent, read, index).doc_id == "b"
+    unnamed = analyse("Op welke datum is de brief van de vaste commissie verstuurd?")
+    assert own_letter(unnamed, read, index).doc_id == "a"
 
 
 @pytest.mark.parametrize(
