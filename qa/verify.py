@@ -130,7 +130,10 @@ def coverage(index: Index) -> Coverage:
     years = {y for months_of in dated.values() for y, _ in months_of}
     months = set().union(*dated.values())
     month_year = re.compile(rf"\b({'|'.join(MONTH_NUMBERS)})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-    bare_month = re.compile(rf"\b({'|'.join(sorted(set(MONTH_NUMBERS) - {'may', 'march'}))})\b", re.IGNORECASE)
+    # a month without a year is one of the letter's own years ("8 oktober"); "februari 2021" names only that year
+    bare_month = re.compile(
+        rf"\b({'|'.join(sorted(set(MONTH_NUMBERS) - {'may', 'march'}))})\b(?!\s+(?:19|20)\d\d)", re.IGNORECASE
+    )
     places: dict[str, set[str]] = {}
     designations: dict[str, set[str]] = {}
     letter_months = {doc_id: set(months_of) for doc_id, months_of in dated.items() if months_of}

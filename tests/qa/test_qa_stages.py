@@ -288,7 +288,7 @@ def test_a_month_no_quoted_letter_is_from_or_names_is_refused(tmp_path):
         "{date}\n\nDe NAVO-ministers van Defensie spraken op 17 en 18 juni 2031 over de luchtverdediging. Zij "
         "besloten tot de aanschaf van nieuwe radars voor de oostflank.{more}\n"
     )
-    for name in ("dated", "named", "undated"):
+    for name in ("dated", "named", "undated", "other_year"):
         (tmp_path / name).mkdir()
     small = one_letter_assistant(tmp_path / "dated", text.format(date="Den Haag, 20 juni 2031", more=""))
     assert not (answered := small.ask("Wat besloten de ministers in juni 2031 over de radars?")).abstained, answered
@@ -302,6 +302,12 @@ def test_a_month_no_quoted_letter_is_from_or_names_is_refused(tmp_path):
     assert autumn.refusal_reason.code == "other_month" and "september-december 2031" in autumn.refusal_reason.message
     assert not small.ask("What did the ministers decide about the radars in the summer of 2031?").abstained
     # a letter that names the month ("in oktober"), and one with no date at all, are no evidence against it
+    # a month named with another year is not this letter's month
+    other_year = one_letter_assistant(
+        tmp_path / "other_year", text.format(date="Den Haag, 20 juni 2031", more=" In oktober 2032 volgt een besluit.")
+    )
+    reason = other_year.ask("Wat besloten de ministers in oktober 2031 over de radars?").refusal_reason
+    assert reason is not None and reason.code == "other_month", reason
     more = " In oktober spreken zij verder over de radars."
     small = one_letter_assistant(tmp_path / "named", text.format(date="Den Haag, 20 juni 2031", more=more))
     undated = one_letter_assistant(tmp_path / "undated", text.format(date="", more="").replace(" 2031", ""))
