@@ -25,7 +25,7 @@ from embeddings.store import (
     indexed_passages,
     load_index,
     read_manifest,
-)  # fmt: skip
+)
 from qa.analyse import analyse
 from qa.models import Answer, ScoredPassage
 from qa.read import ExtractiveReader, Reader

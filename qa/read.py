@@ -79,7 +79,8 @@ def own_letter(query: Query, passages: Sequence[ScoredPassage], index: Index | N
         named |= {"committee_report", "letter", "unknown"}
     meant = [p for p in passages if not named or p.kind in named]
     if index is not None and query.letter_part == "date":
-        signed = next((p for p in meant if signers(index, p.doc_id) & set(re.findall(r"[\w'-]+", query.text))), None)
+        words = set(re.findall(r"[\w'-]+", query.text))
+        signed = next((p for p in meant if signers(index, p.doc_id) & words), None)
         meant = [signed] if signed else meant
     return meant[0] if meant else None
 
